@@ -1,0 +1,100 @@
+"""The signer interface: pure functions of (request, credentials, time, nonce).
+
+Every scheme module in this package defines one :class:`Signer` subclass. ``sign``
+returns a :class:`SignedRequest` that carries, beside the signed request, the
+intermediate strings (canonical request, string to sign) so a mismatch against a peer
+SDK can be located. ``verify`` is the server side used by the emulator: it recomputes the
+signature from the request and a secret lookup, compares in constant time, and raises
+:class:`SignatureVerificationError` with a reason the emulator maps to the cloud's own
+error code.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from cloudcore.auth.credentials import Credentials
+from cloudcore.exceptions import CloudcoreError
+from cloudcore.http import HTTPRequest
+
+__all__ = [
+    "SecretLookup",
+    "SignatureVerificationError",
+    "SignedRequest",
+    "Signer",
+    "SigningContext",
+    "VerifiedRequest",
+]
+
+SecretLookup = Callable[[str], "Credentials | None"]
+"""access key id -> the credentials the server knows for it (None: unknown key)."""
+
+VerifyReason = Literal[
+    "missing",  # no signature, or a required signing field is absent
+    "unknown_key",  # the access key id is not known
+    "bad_signature",  # the signature does not match
+    "stale",  # the timestamp is outside the allowed skew
+    "expired",  # a presigned URL or temporary token has expired
+    "bad_token",  # the security token does not belong to the key
+    "replayed",  # a nonce was seen before
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SigningContext:
+    """Everything a signature depends on besides the request itself."""
+
+    credentials: Credentials
+    region: str
+    service: str  # signing name: product code, TC3 service, SigV4 service
+    timestamp: datetime  # timezone-aware UTC
+    nonce: str = ""
+    placement: Literal["header", "query"] = "header"  # "query": presigned URL
+    expires_in: int | None = None  # seconds, for presigned requests
+    sign_payload: bool = True  # s3v4: False sends UNSIGNED-PAYLOAD
+
+
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    request: HTTPRequest
+    signature: str
+    string_to_sign: str
+    canonical_request: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedRequest:
+    """What a successful verification learned."""
+
+    access_key_id: str
+    signed_at: datetime | None
+    credentials: Credentials
+
+
+class SignatureVerificationError(CloudcoreError):
+    def __init__(self, reason: VerifyReason, message: str, access_key_id: str = "") -> None:
+        super().__init__(message, reason=reason, access_key_id=access_key_id)
+
+
+class Signer(ABC):
+    """One signing scheme."""
+
+    name: str = ""
+
+    @abstractmethod
+    def sign(self, request: HTTPRequest, context: SigningContext) -> SignedRequest:
+        """Sign ``request``; the result never shares mutable state with it."""
+
+    @abstractmethod
+    def verify(
+        self,
+        request: HTTPRequest,
+        lookup: SecretLookup,
+        now: datetime,
+        max_skew: timedelta = timedelta(minutes=15),
+    ) -> VerifiedRequest:
+        """Check a received request; raise :class:`SignatureVerificationError` if bad."""

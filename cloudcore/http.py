@@ -1,0 +1,190 @@
+"""The request boundary: transport-neutral HTTP messages.
+
+Serializers produce an :class:`HTTPRequest`, signers return a new one, the transport
+sends it and answers with an :class:`HTTPResponse` that parsers read. Nothing here does
+I/O, so every stage before and after the transport is testable with plain values.
+
+Both messages are frozen: a stage that changes a request returns a new one
+(:meth:`HTTPRequest.replace`, :meth:`HTTPRequest.with_headers`), so a retry can re-sign
+the request it started from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import IO, Any, TypeAlias
+from urllib.parse import quote, urlsplit
+
+__all__ = ["Body", "HTTPHeaders", "HTTPRequest", "HTTPResponse", "StreamingBody", "encode_query"]
+
+Body: TypeAlias = "bytes | IO[bytes]"
+"""A request body: bytes, or a readable binary file object for streaming uploads."""
+
+
+class HTTPHeaders(Mapping[str, str]):
+    """An immutable, case-insensitive header mapping that keeps names as given."""
+
+    __slots__ = ("_map",)
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._map: dict[str, tuple[str, str]] = {k.lower(): (k, v) for k, v in pairs}
+
+    def __getitem__(self, name: str) -> str:
+        return self._map[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._map
+
+    def get(self, name: str, default: Any = None) -> Any:
+        item = self._map.get(name.lower())
+        return default if item is None else item[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, _ in self._map.values())
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def items_lower(self) -> Iterator[tuple[str, str]]:
+        """``(lower-cased name, value)`` pairs, the form signers canonicalise."""
+        return ((k, v) for k, (_, v) in self._map.items())
+
+    def merged(self, updates: Mapping[str, str | None]) -> HTTPHeaders:
+        """A copy with ``updates`` applied; a ``None`` value removes that header."""
+        new = HTTPHeaders.__new__(HTTPHeaders)
+        new._map = dict(self._map)
+        for k, v in updates.items():
+            if v is None:
+                new._map.pop(k.lower(), None)
+            else:
+                new._map[k.lower()] = (k, v)
+        return new
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items_lower()) == {str(k).lower(): v for k, v in other.items()}
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self.items_lower()))
+
+    def __repr__(self) -> str:
+        # Header values can carry credentials; the repr names them but shows no value.
+        return f"HTTPHeaders({list(self)!r})"
+
+
+def encode_query(pairs: Iterable[tuple[str, str]], safe: str = "-_.~") -> str:
+    """``k=v&k=v`` with RFC 3986 percent-encoding (``%20`` for space, upper-case hex)."""
+    return "&".join(f"{quote(k, safe=safe)}={quote(v, safe=safe)}" for k, v in pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPRequest:
+    """An HTTP request ready to sign and send.
+
+    ``url`` is absolute (``scheme://host[:port]/path?query``) with the path and query
+    already percent-encoded exactly as they go on the wire.
+    """
+
+    method: str
+    url: str
+    headers: HTTPHeaders = field(default_factory=HTTPHeaders)
+    body: Body = b""
+
+    def replace(self, **changes: Any) -> HTTPRequest:
+        return replace(self, **changes)
+
+    def with_headers(self, updates: Mapping[str, str | None]) -> HTTPRequest:
+        return replace(self, headers=self.headers.merged(updates))
+
+    @property
+    def host(self) -> str:
+        """``host[:port]`` as it goes in the Host header (default ports left out)."""
+        parts = urlsplit(self.url)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        default = {"http": ":80", "https": ":443"}.get(parts.scheme)
+        if default and netloc.endswith(default):
+            netloc = netloc[: -len(default)]
+        return netloc
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def query(self) -> str:
+        return urlsplit(self.url).query
+
+    def body_bytes(self) -> bytes:
+        """The body as bytes; a file body is read and rewound (it must be seekable)."""
+        if isinstance(self.body, (bytes, bytearray)):
+            return bytes(self.body)
+        start = self.body.tell()
+        data = self.body.read()
+        self.body.seek(start)
+        return data
+
+    def __repr__(self) -> str:
+        size = len(self.body) if isinstance(self.body, (bytes, bytearray)) else "stream"
+        return f"<HTTPRequest {self.method} {self.url.split('?', 1)[0]} body={size}>"
+
+
+class StreamingBody:
+    """A response body read on demand; a context manager that releases its connection.
+
+    It checks the bytes read against ``Content-Length`` and raises
+    :class:`~cloudcore.exceptions.IncompleteReadError` when the server sent fewer.
+    """
+
+    def __init__(self, raw: Any, content_length: int | None, url: str = "") -> None:
+        self._raw = raw
+        self._expected = content_length
+        self._seen = 0
+        self._url = url
+
+    def read(self, amt: int | None = None) -> bytes:
+        chunk: bytes = self._raw.read(amt)
+        self._seen += len(chunk)
+        ended = not chunk or amt is None
+        if ended and self._expected is not None and self._seen < self._expected:
+            from cloudcore.exceptions import IncompleteReadError
+
+            raise IncompleteReadError(self._url, f"read {self._seen} of {self._expected} bytes")
+        return chunk
+
+    def iter_chunks(self, chunk_size: int = 65536) -> Iterator[bytes]:
+        while chunk := self.read(chunk_size):
+            yield chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.iter_chunks()
+
+    def close(self) -> None:
+        release = getattr(self._raw, "release_conn", None)
+        close = getattr(self._raw, "close", None)
+        if close is not None:
+            close()
+        if release is not None:
+            release()
+
+    def __enter__(self) -> StreamingBody:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True, slots=True)
+class HTTPResponse:
+    """An HTTP response: status, headers, and the body (bytes, or a stream when asked)."""
+
+    status_code: int
+    headers: HTTPHeaders = field(default_factory=HTTPHeaders)
+    body: bytes = b""
+    stream: StreamingBody | None = None
+    url: str = ""
+
+    def __repr__(self) -> str:
+        return f"<HTTPResponse {self.status_code} body={len(self.body)}>"

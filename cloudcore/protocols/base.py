@@ -1,0 +1,118 @@
+"""The two interfaces every wire protocol implements, and the values they exchange.
+
+A protocol module (``cloudcore/protocols/<name>.py``) defines a ``ClientProtocol``
+subclass (serialize params -> :class:`SerializedRequest`; parse :class:`HTTPResponse` ->
+dict) and a ``ServerProtocol`` subclass (parse :class:`HTTPRequest` -> operation and
+params; write output or error -> :class:`HTTPResponse`), and registers both in
+``cloudcore.protocols.REGISTRY``. Neither half does I/O.
+
+Parsed responses follow botocore: a success is the output dict plus
+``ResponseMetadata`` (``RequestId``, ``HTTPStatusCode``, ``HTTPHeaders``); an error is
+``{"Error": {"Code", "Message", ...}, "ResponseMetadata": {...}}`` and the pipeline
+raises the matching :class:`~cloudcore.exceptions.ClientError`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudcore.http import Body, HTTPHeaders, HTTPRequest, HTTPResponse
+from cloudcore.models.service import OperationModel, ServiceModel
+
+__all__ = [
+    "ClientProtocol",
+    "SerializedRequest",
+    "ServerProtocol",
+    "ServiceErrorSpec",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SerializedRequest:
+    """What a serializer produces: everything but the endpoint.
+
+    ``path`` and ``query`` are percent-encoded exactly as they go on the wire (so a
+    protocol with its own encoding rules, such as Tencent's GET form, keeps them).
+    ``host_prefix`` is prepended to the endpoint host (AWS ``hostPrefix``).
+    """
+
+    method: str
+    path: str = "/"
+    query: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Body = b""
+    host_prefix: str = ""
+
+    def to_http(self, endpoint_url: str) -> HTTPRequest:
+        """Bind to an endpoint (``scheme://host[:port][/base-path]``)."""
+        scheme, _, rest = endpoint_url.partition("://")
+        host, slash, base = rest.partition("/")
+        if self.host_prefix:
+            host = self.host_prefix + host
+        base_path = ("/" + base).rstrip("/") if slash else ""
+        url = f"{scheme}://{host}{base_path}{self.path}"
+        if self.query:
+            url += ("&" if "?" in self.path else "?") + self.query
+        return HTTPRequest(self.method, url, HTTPHeaders(self.headers), self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceErrorSpec:
+    """An error as a server half writes it (the emulator raises these)."""
+
+    code: str
+    message: str
+    status_code: int = 400
+    request_id: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ClientProtocol(ABC):
+    """Client half: params -> request, response -> dict."""
+
+    name: str = ""
+
+    @abstractmethod
+    def serialize_request(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    ) -> SerializedRequest:
+        """Serialize validated ``params`` (idempotency tokens already filled)."""
+
+    @abstractmethod
+    def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
+        """Parse a response into the output dict, or an ``{"Error": ...}`` dict.
+
+        Raises :class:`~cloudcore.exceptions.ResponseParserError` for a body that cannot
+        be read (never ``KeyError``/``TypeError``/``ValueError``).
+        """
+
+
+class ServerProtocol(ABC):
+    """Server half, used by the emulator: request -> (operation, params), and back."""
+
+    name: str = ""
+
+    @abstractmethod
+    def parse_request(
+        self, service: ServiceModel, request: HTTPRequest
+    ) -> tuple[OperationModel, dict[str, Any]]:
+        """Which operation was called, with which params (typed as the input shape says).
+
+        Raises :class:`~cloudcore.exceptions.UnknownOperationError` when no operation of
+        ``service`` matches, and ``ValueError`` subclasses for malformed requests.
+        """
+
+    @abstractmethod
+    def serialize_response(
+        self, operation: OperationModel, output: Mapping[str, Any], request_id: str
+    ) -> HTTPResponse:
+        """Write ``output`` (a dict fitting the output shape) in the exact wire format."""
+
+    @abstractmethod
+    def serialize_error(
+        self, service: ServiceModel, operation: OperationModel | None, error: ServiceErrorSpec
+    ) -> HTTPResponse:
+        """Write an error as the cloud does (status, body layout, headers)."""
