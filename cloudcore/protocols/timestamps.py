@@ -1,0 +1,72 @@
+"""Timestamps on the wire: the three formats models name, both ways.
+
+``iso8601`` (``2015-01-25T08:00:00Z``, fractional seconds kept when present),
+``rfc822`` (``Sun, 25 Jan 2015 08:00:00 GMT``) and ``unixTimestamp`` (seconds, possibly
+fractional). Values from callers may be aware or naive datetimes (naive means UTC), ISO
+strings or epoch numbers; parsed values are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timezone
+from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
+
+__all__ = ["format_timestamp", "parse_timestamp", "to_datetime"]
+
+UTC = timezone.utc
+
+
+def to_datetime(value: Any) -> datetime:
+    """A caller's value as an aware UTC datetime; raises ``ValueError`` if it is none."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        return parse_timestamp(value)
+    raise ValueError(f"not a timestamp: {value!r}")
+
+
+def format_timestamp(value: Any, fmt: str) -> str:
+    """Format for the wire; ``fmt`` is ``iso8601``, ``rfc822`` or ``unixTimestamp``."""
+    dt = to_datetime(value)
+    if fmt == "iso8601":
+        if dt.microsecond:
+            return dt.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if fmt == "rfc822":
+        return formatdate(calendar.timegm(dt.timetuple()), usegmt=True)
+    if fmt == "unixTimestamp":
+        seconds = calendar.timegm(dt.timetuple()) + dt.microsecond / 1e6
+        return str(int(seconds)) if seconds == int(seconds) else repr(round(seconds, 3))
+    raise ValueError(f"unknown timestamp format {fmt!r}")
+
+
+def parse_timestamp(value: str | int | float) -> datetime:
+    """Parse any of the three formats (or an epoch number) into an aware UTC datetime."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    text = str(value).strip()
+    try:
+        return datetime.fromtimestamp(float(text), UTC)
+    except ValueError:
+        pass
+    if text[:3].isalpha():  # "Sun, 25 Jan 2015 08:00:00 GMT"
+        try:
+            return parsedate_to_datetime(text).astimezone(UTC)
+        except (TypeError, ValueError):
+            raise ValueError(f"not a timestamp: {text!r}") from None
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        from dateutil import parser as date_parser  # slower, for the odd formats
+
+        try:
+            dt = date_parser.isoparse(text)
+        except (ValueError, OverflowError):
+            raise ValueError(f"not a timestamp: {text!r}") from None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
