@@ -1,0 +1,147 @@
+"""BaseClient: what every generated client class inherits.
+
+A generated class (see ``cloudcore.client.creator``) adds one :class:`OperationMethod` per
+operation. Calling one runs the shared pipeline (``cloudcore.pipeline``); its docstring and
+signature are built from the model only when someone asks (``help()``, an IDE).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cloudcore.client.errors import ClientExceptions, exceptions_for
+
+if TYPE_CHECKING:
+    from cloudcore.config import Config
+    from cloudcore.hooks import HierarchicalEmitter
+    from cloudcore.models.loader import ModelLocation
+    from cloudcore.models.service import ServiceModel
+    from cloudcore.pipeline import CallPipeline
+
+__all__ = ["BaseClient", "ClientMeta", "OperationMethod"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientMeta:
+    """``client.meta``: what the client was built with."""
+
+    service_model: ServiceModel
+    region_name: str | None
+    endpoint_url: str
+    config: Config
+    events: HierarchicalEmitter
+    provider: str
+    location: ModelLocation | None = None
+
+    @property
+    def method_to_api_mapping(self) -> Mapping[str, str]:
+        from cloudcore.models.service import xform_name
+
+        return {xform_name(n): n for n in self.service_model.operation_names}
+
+
+class OperationMethod:
+    """A client method for one operation: keyword-only, documented lazily."""
+
+    __slots__ = ("__name__", "__qualname__", "operation_name")
+
+    def __init__(self, operation_name: str, python_name: str, class_name: str) -> None:
+        self.operation_name = operation_name
+        self.__name__ = python_name
+        self.__qualname__ = f"{class_name}.{python_name}"
+
+    def __get__(self, client: BaseClient | None, owner: type | None = None) -> Any:
+        if client is None:
+            return self
+        return _BoundOperation(client, self)
+
+    def _doc(self, client_cls: type[BaseClient]) -> str:
+        from cloudcore.client.docs import operation_docstring
+
+        model = client_cls._service_model.operation_model(self.operation_name)
+        return operation_docstring(model)
+
+    def _signature(self, client_cls: type[BaseClient]) -> inspect.Signature:
+        model = client_cls._service_model.operation_model(self.operation_name)
+        shape = model.input_shape
+        params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
+        if shape is not None:
+            required = shape.required_members
+            for name in shape.members:
+                default = inspect.Parameter.empty if name in required else None
+                params.append(
+                    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+                )
+        return inspect.Signature(params)
+
+
+class _BoundOperation:
+    """``client.describe_instances``: call it with keyword arguments only."""
+
+    __slots__ = ("_client", "_method")
+
+    def __init__(self, client: BaseClient, method: OperationMethod) -> None:
+        self._client = client
+        self._method = method
+
+    def __call__(self, *args: Any, **params: Any) -> dict[str, Any]:
+        if args:
+            raise TypeError(
+                f"{self._method.__name__}() takes keyword arguments only "
+                f"(got {len(args)} positional)"
+            )
+        return self._client._make_api_call(self._method.operation_name, params)
+
+    @property
+    def __name__(self) -> str:
+        return self._method.__name__
+
+    @property
+    def __doc__(self) -> str:  # type: ignore[override]
+        return self._method._doc(type(self._client))
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        sig = self._method._signature(type(self._client))
+        return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+    def __repr__(self) -> str:
+        return f"<bound operation {type(self._client).__name__}.{self._method.__name__}>"
+
+
+class BaseClient:
+    """The base of every client class; one instance per ``create_client`` call."""
+
+    _service_model: ServiceModel  # set on each generated class
+
+    def __init__(self, pipeline: CallPipeline, meta: ClientMeta) -> None:
+        self._pipeline = pipeline
+        self.meta = meta
+
+    @property
+    def exceptions(self) -> ClientExceptions:
+        return exceptions_for(self._service_model)
+
+    def _make_api_call(self, operation_name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        operation = self._service_model.operation_model(operation_name)
+        return self._pipeline.call(operation, params)
+
+    def close(self) -> None:
+        """Close the client's connection pools."""
+        self._pipeline.settings.transport.close()
+
+    def __enter__(self) -> BaseClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {self.meta.provider}.{self._service_model.service_name} "
+            f"{self._service_model.api_version} region={self.meta.region_name} "
+            f"endpoint={self.meta.endpoint_url}>"
+        )

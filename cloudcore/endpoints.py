@@ -1,0 +1,80 @@
+"""Endpoint resolution from ``data/<cloud>/_endpoints.json``.
+
+Order: an explicit ``endpoint_url`` wins; then the service's per-region ``endpoints``
+entry; then its ``global`` host (products such as STS that one host serves for every
+region); then its ``hostname`` template; then the cloud's template (``regional_hostname``
+when the cloud asks for regional hosts, else ``hostname``). Templates take
+``{service}`` (the model's ``endpointPrefix``) and ``{region}``. A region the data lists
+for neither the cloud nor the service gives :class:`InvalidRegionError` unless the host
+is global; a region name that could not be a host label is always refused, so a region
+can never smuggle a different host into the URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cloudcore.exceptions import ConfigError, InvalidRegionError
+
+__all__ = ["Endpoint", "EndpointResolver"]
+
+_REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    url: str  # scheme://host[:port][/path]
+    signing_region: str
+    is_global: bool = False
+
+
+class EndpointResolver:
+    """Resolves ``(service, region)`` for one cloud from its endpoints data."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+        self._services: Mapping[str, Any] = data.get("services", {})
+        self._regions = frozenset(data.get("regions", ()))
+
+    def resolve(
+        self,
+        service: str,
+        region: str | None,
+        endpoint_url: str | None = None,
+        regional: bool = False,
+    ) -> Endpoint:
+        entry = self._services.get(service, {})
+        scheme = entry.get("scheme", self._data.get("scheme", "https"))
+        if endpoint_url:
+            if "://" not in endpoint_url:
+                raise ConfigError(
+                    f"endpoint_url must include a scheme (https://...), got {endpoint_url!r}"
+                )
+            return Endpoint(endpoint_url.rstrip("/"), region or "", False)
+        if region is not None and not _REGION_RE.match(region):
+            raise ConfigError(f"{region!r} is not a valid region name")
+        if "global" in entry and not (regional and "hostname" in entry):
+            return Endpoint(f"{scheme}://{entry['global']}", region or "", True)
+        if region is None:
+            raise ConfigError(
+                f"No region for service {service!r}: pass region_name= or set one in the "
+                "environment or config file"
+            )
+        host = entry.get("endpoints", {}).get(region)
+        if host is None:
+            served = entry.get("regions")
+            known = frozenset(served) if served is not None else self._regions
+            if known and region not in known:
+                raise InvalidRegionError(service, region, sorted(known))
+            template = entry.get("hostname")
+            if template is None:
+                cloud_regional = self._data.get("regional_hostname")
+                template = cloud_regional if regional and cloud_regional else self._data["hostname"]
+            host = template.format(service=service, region=region)
+            for prefix, suffix in self._data.get("partitions", {}).items():
+                if region.startswith(prefix):
+                    host = host.rsplit(".", 2)[0] + "." + suffix
+        return Endpoint(f"{scheme}://{host}", region, False)

@@ -1,0 +1,430 @@
+"""One API call, as a sequence of named stages.
+
+Once per call::
+
+    before-parameter-build  hooks may replace the params
+    fill tokens             idempotency tokens generated once, so retries reuse them
+    validate                every problem at once (ParamValidationError)
+    serialize               -> HTTPRequest bound to the endpoint; no I/O
+    before-call             a hook may answer with a canned response (the Stubber)
+
+Once per attempt (see :meth:`CallPipeline._attempt`)::
+
+    choose-signer, before-sign, sign   a fresh timestamp and nonce every attempt
+    before-send                        a hook may answer with a raw response
+    send                               the transport: the only I/O
+    parse                              -> output dict or {"Error": ...}
+    after-attempt, needs-retry         the retry policy decides; hooks may override
+
+Then once per call again: ``after-call`` or ``after-call-error``, and the result dict or
+the modelled exception. Nothing here knows a protocol, a signature scheme or a cloud:
+those are the :class:`~cloudcore.protocols.base.ClientProtocol`, the
+:class:`~cloudcore.auth.signers.base.Signer` and the data behind them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+from cloudcore import events as ev
+from cloudcore.auth.signers import get_signer
+from cloudcore.auth.signers.base import SigningContext
+from cloudcore.exceptions import DeadlineExceededError, HTTPClientError
+from cloudcore.http import HTTPRequest, HTTPResponse
+from cloudcore.models.validate import validate
+from cloudcore.transport import SendOptions
+
+if TYPE_CHECKING:
+    from cloudcore.auth.credentials import Credentials
+    from cloudcore.hooks import HierarchicalEmitter
+    from cloudcore.models.service import OperationModel, ServiceModel
+    from cloudcore.protocols.base import ClientProtocol
+    from cloudcore.retries import RetryPolicy
+    from cloudcore.transport import Transport
+
+__all__ = ["CallPipeline", "Clock", "PipelineSettings"]
+
+logger = logging.getLogger(__name__)
+
+
+class Clock:
+    """UTC now, corrected by the offset learned from a server that said we are skewed."""
+
+    __slots__ = ("offset",)
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self.offset
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    """What a client fixes once: everything a call needs besides the operation."""
+
+    service_model: ServiceModel
+    protocol: ClientProtocol
+    endpoint_url: str
+    region_name: str | None
+    signing_region: str
+    signature_version: str
+    transport: Transport
+    retry_policy: RetryPolicy
+    emitter: HierarchicalEmitter
+    credentials: Callable[[], Credentials]
+    user_agent: str
+    parameter_validation: bool = True
+    total_timeout: float | None = None
+    clock_skew_codes: frozenset[str] = frozenset()
+    clock: Clock = field(default_factory=Clock)
+    sleep: Callable[[float], None] = time.sleep
+
+
+class _EventNames:
+    """The dotted names of one operation's events, built once."""
+
+    __slots__ = (
+        "after_attempt",
+        "after_call",
+        "after_call_error",
+        "before_call",
+        "before_parameter_build",
+        "before_send",
+        "before_sign",
+        "choose_signer",
+        "needs_retry",
+    )
+
+    def __init__(self, service: str, operation: str) -> None:
+        suffix = f".{service}.{operation}"
+        self.before_parameter_build = "before-parameter-build" + suffix
+        self.before_call = "before-call" + suffix
+        self.choose_signer = "choose-signer" + suffix
+        self.before_sign = "before-sign" + suffix
+        self.before_send = "before-send" + suffix
+        self.after_attempt = "after-attempt" + suffix
+        self.needs_retry = "needs-retry" + suffix
+        self.after_call = "after-call" + suffix
+        self.after_call_error = "after-call-error" + suffix
+
+
+def _names(operation: OperationModel) -> _EventNames:
+    names = operation.plans.get("event-names")
+    if names is None:
+        names = operation.plans["event-names"] = _EventNames(
+            operation.service_model.service_name, operation.name
+        )
+    assert isinstance(names, _EventNames)
+    return names
+
+
+class CallPipeline:
+    """Runs calls for one client."""
+
+    def __init__(self, settings: PipelineSettings) -> None:
+        self.settings = settings
+
+    # --- once per call ------------------------------------------------------------------
+
+    def prepare(
+        self, operation: OperationModel, params: Mapping[str, Any], context: dict[str, Any]
+    ) -> tuple[dict[str, Any], HTTPRequest]:
+        """The once-per-call stages up to an unsigned request (also used by presigning)."""
+        s = self.settings
+        names = _names(operation)
+        call_params = dict(params)
+        handlers = s.emitter.handlers_for(names.before_parameter_build)
+        if handlers:
+            event = ev.BeforeParameterBuild(operation, call_params, context)
+            for handler in handlers:
+                handler(event)
+            call_params = event.params
+        for member in operation.idempotency_members:
+            if call_params.get(member) is None:
+                call_params[member] = str(uuid.uuid4())
+        if s.parameter_validation:
+            validate(operation.input_shape, call_params, operation.name)
+        serialized = s.protocol.serialize_request(operation, call_params, s.region_name)
+        request = serialized.to_http(s.endpoint_url)
+        if s.user_agent and "User-Agent" not in request.headers:
+            request = request.with_headers({"User-Agent": s.user_agent})
+        return call_params, request
+
+    def call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
+        s = self.settings
+        names = _names(operation)
+        context: dict[str, Any] = {}
+        try:
+            call_params, request = self.prepare(operation, params, context)
+            parsed: dict[str, Any] | None = None
+            handlers = s.emitter.handlers_for(names.before_call)
+            if handlers:
+                event = ev.BeforeCall(operation, call_params, request, context)
+                for handler in handlers:
+                    answer = handler(event)
+                    if answer is not None:
+                        parsed = answer
+                        break
+            if parsed is None:
+                parsed = self._attempts(operation, request, names)
+            if "Error" in parsed:
+                raise self._client_error(parsed, operation)
+        except Exception as error:
+            handlers = s.emitter.handlers_for(names.after_call_error)
+            if handlers:
+                error_event = ev.AfterCallError(operation, error, context)
+                for handler in handlers:
+                    handler(error_event)
+            raise
+        handlers = s.emitter.handlers_for(names.after_call)
+        if handlers:
+            done = ev.AfterCall(operation, parsed, context)
+            for handler in handlers:
+                handler(done)
+        return parsed
+
+    @staticmethod
+    def _client_error(parsed: dict[str, Any], operation: OperationModel) -> Exception:
+        from cloudcore.client.errors import exceptions_for
+
+        factory = exceptions_for(operation.service_model)
+        code = str(parsed["Error"].get("Code", ""))
+        error: Exception = factory.from_code(code)(parsed, operation.name)
+        return error
+
+    # --- the retry loop -----------------------------------------------------------------
+
+    def _attempts(
+        self, operation: OperationModel, request: HTTPRequest, names: _EventNames
+    ) -> dict[str, Any]:
+        s = self.settings
+        policy = s.retry_policy
+        started = time.monotonic()
+        deadline = started + s.total_timeout if s.total_timeout else None
+        attempt = 0
+        total_delay = 0.0
+        skew_corrected = False
+        while True:
+            attempt += 1
+            wait = policy.before_attempt()
+            if wait:
+                s.sleep(wait)
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise DeadlineExceededError(operation.name, s.total_timeout or 0, attempt - 1)
+            http_response, parsed, error = self._attempt(
+                operation, request, names, attempt, remaining
+            )
+            if not skew_corrected and self._correct_skew(parsed, http_response):
+                skew_corrected = True
+                continue
+            retry_after = _retry_after(http_response)
+            decision = policy.decide(attempt, parsed, error, operation.idempotent, retry_after)
+            retry, delay = decision.retry, decision.delay
+            handlers = s.emitter.handlers_for(names.needs_retry)
+            if handlers:
+                event = ev.NeedsRetry(operation, attempt, parsed, error, retry, delay)
+                for handler in handlers:
+                    handler(event)
+                retry, delay = event.retry, event.delay
+            if retry and deadline is not None and time.monotonic() + delay >= deadline:
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug("%s: no retry, the deadline would pass", operation.name)
+                if error is None and parsed is not None:
+                    break
+                raise DeadlineExceededError(
+                    operation.name, s.total_timeout or 0, attempt
+                ) from error
+            if not retry:
+                if (error is not None or attempt > 1) and logger.isEnabledFor(logging.DEBUG):
+                    logger.debug("%s: not retrying: %s", operation.name, decision.reason)
+                break
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s: attempt %d failed (%s); retrying in %.3f s",
+                    operation.name,
+                    attempt,
+                    decision.reason,
+                    delay,
+                )
+            total_delay += delay
+            if delay > 0:
+                s.sleep(delay)
+        if error is not None:
+            if attempt > 1:
+                error.fields["attempts"] = attempt
+            raise error
+        assert parsed is not None
+        if "Error" not in parsed:
+            policy.record_success(retried=attempt > 1)
+        meta = parsed.setdefault("ResponseMetadata", {})
+        meta["RetryAttempts"] = attempt - 1
+        meta["TotalRetryDelay"] = round(total_delay, 6)
+        if attempt >= policy.max_attempts and "Error" in parsed:
+            meta["MaxAttemptsReached"] = True
+        return parsed
+
+    def _attempt(
+        self,
+        operation: OperationModel,
+        request: HTTPRequest,
+        names: _EventNames,
+        attempt: int,
+        remaining: float | None,
+    ) -> tuple[HTTPResponse | None, dict[str, Any] | None, HTTPClientError | None]:
+        s = self.settings
+        signed = self.sign(operation, request, names, attempt)
+        http_response: HTTPResponse | None = None
+        handlers = s.emitter.handlers_for(names.before_send)
+        if handlers:
+            send_event = ev.BeforeSend(operation, signed, attempt)
+            for handler in handlers:
+                answer = handler(send_event)
+                if answer is not None:
+                    http_response = answer
+                    break
+        parsed: dict[str, Any] | None = None
+        error: HTTPClientError | None = None
+        debug = logger.isEnabledFor(logging.DEBUG)
+        try:
+            if http_response is None:
+                if debug:
+                    _log_request(signed, attempt)
+                streaming = operation.has_streaming_output
+                options = SendOptions(stream=streaming, read_timeout=remaining)
+                http_response = s.transport.send(signed, options)
+            parsed = self._parse(operation, http_response)
+            if debug:
+                logger.debug(
+                    "Response %s %s: HTTP %s",
+                    operation.name,
+                    attempt,
+                    http_response.status_code,
+                )
+        except HTTPClientError as e:
+            error = e
+            if debug:
+                logger.debug("Attempt %d of %s failed: %s", attempt, operation.name, e)
+        handlers = s.emitter.handlers_for(names.after_attempt)
+        if handlers:
+            after = ev.AfterAttempt(operation, attempt, signed, http_response, parsed, error)
+            for handler in handlers:
+                handler(after)
+        return http_response, parsed, error
+
+    def sign(
+        self,
+        operation: OperationModel,
+        request: HTTPRequest,
+        names: _EventNames | None = None,
+        attempt: int = 1,
+        placement: str = "header",
+        expires_in: int | None = None,
+    ) -> HTTPRequest:
+        """Sign afresh: a new timestamp and nonce every time."""
+        s = self.settings
+        names = names or _names(operation)
+        version = s.signature_version
+        handlers = s.emitter.handlers_for(names.choose_signer)
+        if handlers:
+            choose = ev.ChooseSigner(operation, version, {})
+            for handler in handlers:
+                answer = handler(choose)
+                if answer is not None:
+                    version = str(answer)
+                    break
+        if version == "none" or operation.auth_type == "none":
+            return request
+        signing = SigningContext(
+            credentials=s.credentials(),
+            region=s.signing_region,
+            service=operation.service_model.signing_name,
+            timestamp=s.clock.now(),
+            nonce=uuid.uuid4().hex,
+            placement="query" if placement == "query" else "header",
+            expires_in=expires_in,
+        )
+        handlers = s.emitter.handlers_for(names.before_sign)
+        if handlers:
+            before = ev.BeforeSign(operation, request, signing, attempt)
+            for handler in handlers:
+                handler(before)
+            request, signing = before.request, before.signing_context
+        return get_signer(version).sign(request, signing).request
+
+    def _parse(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
+        protocol = self.settings.protocol
+        stream = response.stream
+        if stream is None:
+            return protocol.parse_response(operation, response)
+        if response.status_code >= 300:
+            with stream:
+                body = stream.read()
+            return protocol.parse_response(
+                operation,
+                HTTPResponse(response.status_code, response.headers, body, url=response.url),
+            )
+        parsed = protocol.parse_response(operation, response)
+        output = operation.output_shape
+        if output is not None and output.payload_member:
+            parsed[output.payload_member] = stream
+        return parsed
+
+    def _correct_skew(self, parsed: dict[str, Any] | None, response: HTTPResponse | None) -> bool:
+        """After a skew error, learn the server's clock from its Date header; re-sign once."""
+        s = self.settings
+        if parsed is None or response is None or "Error" not in parsed:
+            return False
+        if str(parsed["Error"].get("Code", "")) not in s.clock_skew_codes:
+            return False
+        date = response.headers.get("Date")
+        if not date:
+            return False
+        try:
+            server_now = parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            return False
+        offset = server_now - datetime.now(timezone.utc)
+        if abs(offset) < timedelta(seconds=5):
+            return False
+        s.clock.offset = offset
+        logger.info(
+            "Clock skew of %.0f s detected; corrected and re-signing", offset.total_seconds()
+        )
+        return True
+
+
+def _retry_after(response: HTTPResponse | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _log_request(request: HTTPRequest, attempt: int) -> None:
+    from cloudcore.logs import describe_headers, redact
+
+    logger.debug(
+        "Request (attempt %d): %s %s headers: %s",
+        attempt,
+        request.method,
+        redact(request.url),
+        describe_headers(request.headers),
+    )

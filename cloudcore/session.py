@@ -1,0 +1,281 @@
+"""Session: settings, credentials, models and events shared by the clients it creates.
+
+>>> session = cloudcore.Session(region_name="cn-hangzhou")
+>>> ecs = session.create_client("ecs")
+
+A session is cheap and holds no connections: the loader and parsed models are shared by
+the whole process, credentials are resolved on the first call that needs them, and each
+client owns its connection pool. Creating clients from many threads at once is safe.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from cloudcore import __version__
+from cloudcore.auth.credentials import Credentials
+from cloudcore.config import DEFAULTS, Config, RetryConfig
+from cloudcore.endpoints import EndpointResolver
+from cloudcore.hooks import HierarchicalEmitter
+from cloudcore.models.loader import Loader, ModelLocation
+from cloudcore.settings import Setting, Settings
+
+if TYPE_CHECKING:
+    from cloudcore.client.base import BaseClient
+    from cloudcore.models.service import ServiceModel
+    from cloudcore.retries import RetryRules
+
+__all__ = ["Session"]
+
+_USER_AGENT = f"cloudcore/{__version__} Python/{platform.python_version()}"
+_rules_cache: dict[tuple[int, str], RetryRules] = {}
+
+
+class Session:
+    """Settings, credentials, model search path and event handlers for a set of clients."""
+
+    def __init__(
+        self,
+        region_name: str | None = None,
+        profile: str | None = None,
+        provider: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        loader: Loader | None = None,
+    ) -> None:
+        self._environ = os.environ if environ is None else environ
+        self.settings = Settings({"region_name": region_name}, profile, self._environ)
+        self.profile = self.settings.profile
+        self.provider = provider
+        self.events = HierarchicalEmitter()
+        self._loader = loader
+        self._credentials: dict[str, Any] = {}
+        self._resolvers: dict[str, EndpointResolver] = {}
+        self._locations: dict[tuple[str, str | None, str | None], ModelLocation] = {}
+        self._lock = threading.Lock()
+
+    # --- models -------------------------------------------------------------------------
+
+    @property
+    def loader(self) -> Loader:
+        if self._loader is None:
+            self._loader = Loader(self._search_paths())
+        return self._loader
+
+    def _search_paths(self) -> list[str]:
+        from cloudcore.models.loader import PACKAGED_DATA
+
+        raw = self._environ.get("CLOUDCORE_DATA_PATH", "")
+        paths = [p for p in raw.split(os.pathsep) if p]
+        home = self._environ.get("HOME") or os.path.expanduser("~")
+        paths.append(os.path.join(home, ".cloudcore", "models"))
+        paths.append(str(PACKAGED_DATA))
+        return paths
+
+    def get_available_services(self, provider: str | None = None) -> list[str]:
+        return self.loader.list_available_services(provider or self.provider)
+
+    def get_service_model(
+        self, service_name: str, api_version: str | None = None, provider: str | None = None
+    ) -> ServiceModel:
+        return self.loader.service_model_at(self._locate(service_name, provider, api_version))
+
+    def _locate(
+        self, service_name: str, provider: str | None, api_version: str | None
+    ) -> ModelLocation:
+        key = (service_name, provider or self.provider, api_version)
+        loc = self._locations.get(key)
+        if loc is None:
+            loc = self.loader.resolve(service_name, key[1], api_version)
+            self._locations[key] = loc
+        return loc
+
+    # --- settings and credentials -------------------------------------------------------
+
+    def get_setting(self, name: str, provider: str | None = None) -> Setting:
+        """A setting's value and where it came from (see ``cloudcore.settings``)."""
+        return self.settings.lookup(name, provider or self.provider)
+
+    def get_credentials(self, provider: str | None = None) -> Any:
+        """The credentials the chain finds for a cloud; ``.source`` says where from."""
+        cloud = provider or self.provider
+        if cloud is None:
+            raise ValueError("get_credentials() needs provider='aliyun'|'tencentcloud'|'aws'")
+        creds = self._credentials.get(cloud)
+        if creds is None:
+            with self._lock:
+                creds = self._credentials.get(cloud)
+                if creds is None:
+                    creds = self._credentials[cloud] = self._chain(cloud, None).resolve()
+        return creds
+
+    def _chain(self, cloud: str, explicit: Credentials | None) -> Any:
+        from pathlib import Path
+
+        from cloudcore.auth.providers import build_chain
+
+        home = self._environ.get("HOME") or os.path.expanduser("~")
+        return build_chain(
+            cloud,
+            profile=self.profile,
+            explicit=explicit,
+            environ=self._environ,
+            client_factory=self._sts_client,
+            home=Path(home),
+        )
+
+    def _sts_client(self, qualified_name: str, credentials: Credentials) -> BaseClient:
+        cloud = qualified_name.split(".", 1)[0]
+        region = self.settings.get("region_name", cloud) or {
+            "aliyun": "cn-hangzhou",
+            "tencentcloud": "ap-guangzhou",
+            "aws": "us-east-1",
+        }.get(cloud)
+        client: BaseClient = self.create_client(
+            qualified_name, region_name=region, credentials=credentials
+        )
+        return client
+
+    # --- clients ------------------------------------------------------------------------
+
+    def create_client(
+        self,
+        service_name: str,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        api_version: str | None = None,
+        config: Config | None = None,
+        access_key_id: str | None = None,
+        access_key_secret: str | None = None,
+        security_token: str | None = None,
+        credentials: Any = None,
+        provider: str | None = None,
+    ) -> Any:
+        """A client for ``service_name`` (``"ecs"``, or ``"aliyun.sts"`` when ambiguous)."""
+        from cloudcore.client.base import ClientMeta
+        from cloudcore.client.creator import client_class_for
+        from cloudcore.pipeline import CallPipeline, PipelineSettings
+        from cloudcore.protocols import client_protocol
+        from cloudcore.retries import RetryPolicy
+        from cloudcore.transport import URLLib3Transport
+
+        loc = self._locate(service_name, provider, api_version)
+        model = self.loader.service_model_at(loc)
+        cloud = model.cloud
+        config = self._effective_config(config, cloud)
+        region = region_name or config.region_name
+        if region is None:
+            region = self.settings.get("region_name", cloud)
+        endpoint_url = endpoint_url or self.settings.get("endpoint_url", cloud)
+        endpoint = self._endpoint_resolver(cloud).resolve(
+            model.endpoint_prefix, region, endpoint_url
+        )
+        creds = self._explicit_credentials(
+            access_key_id, access_key_secret, security_token, credentials
+        )
+        retry = config.retry
+        transport = URLLib3Transport(
+            connect_timeout=float(config.connect_timeout or DEFAULTS["connect_timeout"]),
+            read_timeout=float(config.read_timeout or DEFAULTS["read_timeout"]),
+            verify=config.verify if config.verify is not None else True,
+            proxies=config.proxies,
+            max_pool_connections=config.max_pool_connections or 10,
+            environ=self._environ,
+        )
+        rules = self._retry_rules(cloud)
+        emitter = self.events.child()
+        user_agent = _USER_AGENT + (
+            f" {config.user_agent_extra}" if config.user_agent_extra else ""
+        )
+        pipeline = CallPipeline(
+            PipelineSettings(
+                service_model=model,
+                protocol=client_protocol(model.protocol),
+                endpoint_url=endpoint.url,
+                region_name=region,
+                signing_region=endpoint.signing_region or region or "",
+                signature_version=config.signature_version or model.signature_version or "none",
+                transport=transport,
+                retry_policy=RetryPolicy(retry, rules),
+                emitter=emitter,
+                credentials=self._credential_source(cloud, creds),
+                user_agent=user_agent,
+                parameter_validation=bool(config.parameter_validation),
+                total_timeout=config.total_timeout,
+                clock_skew_codes=rules_skew_codes(self.loader, cloud),
+            )
+        )
+        meta = ClientMeta(model, region, endpoint.url, config, emitter, cloud, loc)
+        return client_class_for(model, self.events)(pipeline, meta)
+
+    def _effective_config(self, config: Config | None, cloud: str) -> Config:
+        env = {
+            "connect_timeout": "connect_timeout",
+            "read_timeout": "read_timeout",
+            "parameter_validation": "parameter_validation",
+            "language": "language",
+        }
+        defaults: dict[str, Any] = {
+            field: self.settings.get(name, cloud) for field, name in env.items()
+        }
+        retries = RetryConfig(
+            mode=self.settings.get("retry_mode", cloud),
+            max_attempts=self.settings.get("max_attempts", cloud),
+        )
+        defaults["retries"] = retries
+        defaults["verify"] = self.settings.get("ca_bundle", cloud) or True
+        merged = (config or Config()).with_defaults(defaults)
+        return merged.with_defaults(DEFAULTS)
+
+    def _endpoint_resolver(self, cloud: str) -> EndpointResolver:
+        resolver = self._resolvers.get(cloud)
+        if resolver is None:
+            resolver = EndpointResolver(self.loader.load_cloud_data(cloud, "_endpoints"))
+            self._resolvers[cloud] = resolver
+        return resolver
+
+    def _retry_rules(self, cloud: str) -> RetryRules:
+        from cloudcore.retries import RetryRules
+
+        key = (id(self.loader), cloud)
+        rules = _rules_cache.get(key)
+        if rules is None:
+            rules = RetryRules.from_data(self.loader.load_cloud_data(cloud, "_retry"))
+            _rules_cache[key] = rules
+        return rules
+
+    @staticmethod
+    def _explicit_credentials(
+        access_key_id: str | None,
+        access_key_secret: str | None,
+        security_token: str | None,
+        credentials: Any,
+    ) -> Any:
+        if credentials is not None:
+            return credentials
+        if access_key_id or access_key_secret:
+            if not (access_key_id and access_key_secret):
+                from cloudcore.exceptions import NoCredentialsError
+
+                raise NoCredentialsError(
+                    looked_in=[
+                        "explicit arguments (access_key_id and access_key_secret "
+                        "must be given together)"
+                    ]
+                )
+            return Credentials(access_key_id, access_key_secret, security_token, source="explicit")
+        return None
+
+    def _credential_source(self, cloud: str, explicit: Any) -> Any:
+        """A callable the pipeline asks for credentials at signing time."""
+        if explicit is not None:
+            return explicit.get_frozen
+        return lambda: self.get_credentials(cloud).get_frozen()
+
+
+def rules_skew_codes(loader: Loader, cloud: str) -> frozenset[str]:
+    """Error codes with which a cloud says "your clock is off" (from ``_retry.json``)."""
+    return frozenset(loader.load_cloud_data(cloud, "_retry").get("clock_skew", ()))

@@ -1,0 +1,255 @@
+"""Transports: the only place cloudcore does network I/O.
+
+A transport has one method, ``send(request, options) -> HTTPResponse``.
+:class:`URLLib3Transport` is the real one (one urllib3 pool manager per client, built on
+first use; TLS verification on by default; proxies from Config or ``HTTPS_PROXY`` /
+``HTTP_PROXY`` / ``NO_PROXY``). :class:`MockTransport` answers from a function, for tests.
+
+Network failures come out typed (see ``cloudcore.exceptions``): ``ConnectTimeoutError``,
+``ReadTimeoutError``, ``EndpointConnectionError`` (refused, DNS), ``SSLError``,
+``ProxyConnectionError``, ``ConnectionClosedError``; each says whether the request may have
+reached the server (``request_sent``), which the retry policy needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
+
+from cloudcore import exceptions as exc
+from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, StreamingBody
+
+if TYPE_CHECKING:
+    import ssl
+
+    import urllib3
+
+__all__ = ["MockTransport", "SendOptions", "Transport", "URLLib3Transport"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SendOptions:
+    """Per-send choices: stream the body, and the time left for this attempt."""
+
+    stream: bool = False
+    read_timeout: float | None = None  # overrides the transport's when smaller
+
+
+DEFAULT_SEND = SendOptions()
+
+
+class Transport(Protocol):
+    def send(self, request: HTTPRequest, options: SendOptions = DEFAULT_SEND) -> HTTPResponse:
+        """Send one request and return its response (body read unless streaming)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class MockTransport:
+    """Answers every request with ``handler(request)``; keeps the requests it saw."""
+
+    def __init__(self, handler: Callable[[HTTPRequest], HTTPResponse]) -> None:
+        self.handler = handler
+        self.requests: list[HTTPRequest] = []
+
+    def send(self, request: HTTPRequest, options: SendOptions = DEFAULT_SEND) -> HTTPResponse:
+        self.requests.append(request)
+        return self.handler(request)
+
+    def close(self) -> None:
+        pass
+
+
+_ssl_contexts: dict[Any, ssl.SSLContext] = {}
+_ssl_lock = threading.Lock()
+
+
+def _ssl_context(verify: bool | str) -> ssl.SSLContext:
+    """One TLS context per verification setting for the whole process."""
+    ctx = _ssl_contexts.get(verify)
+    if ctx is None:
+        import ssl
+
+        with _ssl_lock:
+            ctx = _ssl_contexts.get(verify)
+            if ctx is None:
+                if verify is False:
+                    ctx = ssl.create_default_context()
+                    ctx.check_hostname = False
+                    ctx.verify_mode = ssl.CERT_NONE
+                elif isinstance(verify, str):
+                    ctx = ssl.create_default_context(
+                        cafile=verify if os.path.isfile(verify) else None,
+                        capath=verify if os.path.isdir(verify) else None,
+                    )
+                else:
+                    ctx = ssl.create_default_context()
+                _ssl_contexts[verify] = ctx
+    return ctx
+
+
+def _no_proxy_match(host: str, no_proxy: str) -> bool:
+    host = host.split(":")[0].lower()
+    for entry in no_proxy.replace(" ", "").split(","):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        entry = entry.lower().lstrip(".").split(":")[0]
+        if host == entry or host.endswith("." + entry):
+            return True
+    return False
+
+
+class URLLib3Transport:
+    """The urllib3 transport. Thread-safe; one pool per host, kept alive."""
+
+    def __init__(
+        self,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 60.0,
+        verify: bool | str = True,
+        proxies: Mapping[str, str] | None = None,
+        max_pool_connections: int = 10,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.verify = verify
+        self.max_pool_connections = max_pool_connections
+        env = os.environ if environ is None else environ
+        self._proxies = dict(proxies) if proxies else self._proxies_from_env(env)
+        self._no_proxy = env.get("NO_PROXY", env.get("no_proxy", ""))
+        self._managers: dict[str | None, urllib3.PoolManager] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _proxies_from_env(env: Mapping[str, str]) -> dict[str, str]:
+        found = {}
+        for scheme in ("http", "https"):
+            value = env.get(f"{scheme.upper()}_PROXY") or env.get(f"{scheme}_proxy")
+            if value:
+                found[scheme] = value
+        return found
+
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy this URL goes through, honouring NO_PROXY."""
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        if proxy and self._no_proxy and _no_proxy_match(parts.netloc, self._no_proxy):
+            return None
+        return proxy
+
+    def _manager(self, proxy: str | None) -> urllib3.PoolManager:
+        manager = self._managers.get(proxy)
+        if manager is None:
+            import urllib3
+
+            with self._lock:
+                manager = self._managers.get(proxy)
+                if manager is None:
+                    common: dict[str, Any] = {
+                        "maxsize": self.max_pool_connections,
+                        "block": False,
+                        "retries": False,
+                        "ssl_context": _ssl_context(self.verify),
+                    }
+                    if self.verify is False:
+                        common["cert_reqs"] = "CERT_NONE"
+                        common["assert_hostname"] = False
+                    if proxy:
+                        manager = urllib3.ProxyManager(proxy, **common)
+                    else:
+                        manager = urllib3.PoolManager(**common)
+                    self._managers[proxy] = manager
+        return manager
+
+    def send(self, request: HTTPRequest, options: SendOptions = DEFAULT_SEND) -> HTTPResponse:
+        import urllib3
+
+        url = request.url
+        proxy = self.proxy_for(url)
+        read_timeout = self.read_timeout
+        if options.read_timeout is not None:
+            read_timeout = min(read_timeout, options.read_timeout)
+        timeout = urllib3.Timeout(
+            connect=min(self.connect_timeout, read_timeout), read=read_timeout
+        )
+        body = request.body if request.body != b"" else None
+        try:
+            raw = self._manager(proxy).urlopen(
+                request.method,
+                url,
+                body=body,
+                headers=dict(request.headers.items()),
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=False,
+                timeout=timeout,
+                retries=False,
+            )
+        except Exception as e:  # mapped to the typed tree; the original is chained
+            raise _map_error(e, url, proxy) from e
+        headers = HTTPHeaders(raw.headers.items())
+        length = headers.get("Content-Length")
+        expected = int(length) if length and length.isdigit() else None
+        if request.method == "HEAD" or raw.status in (204, 304):
+            expected = None
+        if options.stream:
+            return HTTPResponse(
+                raw.status, headers, b"", StreamingBody(raw, expected, url), url=url
+            )
+        try:
+            data = raw.read()
+        except Exception as e:
+            raise _map_error(e, url, proxy, request_sent=True) from e
+        finally:
+            raw.release_conn()
+        if expected is not None and len(data) < expected:
+            raise exc.IncompleteReadError(url, f"read {len(data)} of {expected} bytes")
+        return HTTPResponse(raw.status, headers, data, url=url)
+
+    def close(self) -> None:
+        with self._lock:
+            for manager in self._managers.values():
+                manager.clear()
+            self._managers.clear()
+
+
+def _map_error(
+    error: Exception, url: str, proxy: str | None, request_sent: bool | None = None
+) -> exc.HTTPClientError:
+    from urllib3 import exceptions as u3
+
+    endpoint = url.split("?", 1)[0]
+    text = str(error)
+    reason = getattr(error, "reason", None) or error
+    if isinstance(error, u3.ProxyError):
+        return exc.ProxyConnectionError(endpoint, text)
+    if isinstance(error, u3.SSLError) or isinstance(reason, u3.SSLError):
+        return exc.SSLError(endpoint, text)
+    if isinstance(error, u3.MaxRetryError):
+        error = reason if isinstance(reason, Exception) else error
+    if isinstance(error, u3.ConnectTimeoutError):
+        return exc.ConnectTimeoutError(endpoint, text)
+    if isinstance(error, u3.ReadTimeoutError):
+        return exc.ReadTimeoutError(endpoint, text, request_sent=True)
+    if isinstance(error, u3.NewConnectionError | u3.NameResolutionError):
+        return exc.EndpointConnectionError(endpoint, text)
+    if isinstance(error, u3.ProtocolError | ConnectionError | u3.IncompleteRead):
+        sent = True if request_sent is None else request_sent
+        return exc.ConnectionClosedError(endpoint, text, request_sent=sent)
+    if isinstance(error, OSError):
+        return exc.EndpointConnectionError(endpoint, text)
+    return exc.HTTPClientError(
+        endpoint, text, request_sent=True if request_sent is None else request_sent
+    )
