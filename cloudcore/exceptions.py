@@ -121,6 +121,8 @@ class UnknownServiceError(ModelError):
 
 
 class AmbiguousServiceError(ModelError):
+    choices: list[str]
+
     def __init__(self, service_name: str, choices: Sequence[str]) -> None:
         super().__init__(
             f"Service {service_name!r} exists under several clouds: {', '.join(choices)}. "
@@ -143,6 +145,10 @@ class UnknownAPIVersionError(ModelError):
 
 
 class InvalidModelError(ModelError):
+    path: str
+    json_path: str
+    problem: str
+
     def __init__(self, path: str, json_path: str, problem: str) -> None:
         super().__init__(
             f"Invalid model file {path} at {json_path}: {problem}",
@@ -170,6 +176,9 @@ class ParamValidationError(CloudcoreError):
     ``problems`` lists every problem found, each as ``(path, message)``; the message
     shows them all at once so one round of fixing is enough.
     """
+
+    operation_name: str
+    problems: list[tuple[str, str]]
 
     def __init__(self, operation_name: str, problems: Sequence[tuple[str, str]]) -> None:
         lines = "\n".join(f"  {path}: {message}" for path, message in problems)
@@ -287,6 +296,9 @@ class HTTPClientError(CloudcoreError):
     """
 
     fmt = "HTTP request to {endpoint_url} failed: {error}"
+    endpoint_url: str
+    error: str
+    request_sent: bool
 
     def __init__(self, endpoint_url: str = "", error: str = "", request_sent: bool = True) -> None:
         super().__init__(None, endpoint_url=endpoint_url, error=error, request_sent=request_sent)

@@ -11,7 +11,7 @@ the request it started from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, TypeAlias
 from urllib.parse import quote, urlsplit
@@ -138,14 +138,26 @@ class StreamingBody:
     :class:`~cloudcore.exceptions.IncompleteReadError` when the server sent fewer.
     """
 
-    def __init__(self, raw: Any, content_length: int | None, url: str = "") -> None:
+    def __init__(
+        self,
+        raw: Any,
+        content_length: int | None,
+        url: str = "",
+        map_error: Callable[[Exception], Exception] | None = None,
+    ) -> None:
         self._raw = raw
         self._expected = content_length
         self._seen = 0
         self._url = url
+        self._map_error = map_error
 
     def read(self, amt: int | None = None) -> bytes:
-        chunk: bytes = self._raw.read(amt)
+        try:
+            chunk: bytes = self._raw.read(amt)
+        except Exception as e:
+            if self._map_error is None:
+                raise
+            raise self._map_error(e) from e
         self._seen += len(chunk)
         ended = not chunk or amt is None
         if ended and self._expected is not None and self._seen < self._expected:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cloudcore.client.base import BaseClient
     from cloudcore.models.service import ServiceModel
     from cloudcore.retries import RetryRules
+    from cloudcore.transport import Transport
 
 __all__ = ["Session"]
 
@@ -153,8 +154,12 @@ class Session:
         security_token: str | None = None,
         credentials: Any = None,
         provider: str | None = None,
+        transport: Transport | None = None,
     ) -> Any:
-        """A client for ``service_name`` (``"ecs"``, or ``"aliyun.sts"`` when ambiguous)."""
+        """A client for ``service_name`` (``"ecs"``, or ``"aliyun.sts"`` when ambiguous).
+
+        ``transport`` replaces the urllib3 transport (e.g. a ``MockTransport`` in tests).
+        """
         from cloudcore.client.base import ClientMeta
         from cloudcore.client.creator import client_class_for
         from cloudcore.pipeline import CallPipeline, PipelineSettings
@@ -177,7 +182,7 @@ class Session:
             access_key_id, access_key_secret, security_token, credentials
         )
         retry = config.retry
-        transport = URLLib3Transport(
+        transport = transport or URLLib3Transport(
             connect_timeout=float(config.connect_timeout or DEFAULTS["connect_timeout"]),
             read_timeout=float(config.read_timeout or DEFAULTS["read_timeout"]),
             verify=config.verify if config.verify is not None else True,

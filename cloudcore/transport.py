@@ -205,9 +205,12 @@ class URLLib3Transport:
         if request.method == "HEAD" or raw.status in (204, 304):
             expected = None
         if options.stream:
-            return HTTPResponse(
-                raw.status, headers, b"", StreamingBody(raw, expected, url), url=url
-            )
+
+            def map_error(e: Exception) -> Exception:
+                return _map_error(e, url, proxy, request_sent=True)
+
+            stream = StreamingBody(raw, expected, url, map_error)
+            return HTTPResponse(raw.status, headers, b"", stream, url=url)
         try:
             data = raw.read()
         except Exception as e:
@@ -228,6 +231,8 @@ class URLLib3Transport:
 def _map_error(
     error: Exception, url: str, proxy: str | None, request_sent: bool | None = None
 ) -> exc.HTTPClientError:
+    from http.client import IncompleteRead
+
     from urllib3 import exceptions as u3
 
     endpoint = url.split("?", 1)[0]
@@ -245,7 +250,9 @@ def _map_error(
         return exc.ReadTimeoutError(endpoint, text, request_sent=True)
     if isinstance(error, u3.NewConnectionError | u3.NameResolutionError):
         return exc.EndpointConnectionError(endpoint, text)
-    if isinstance(error, u3.ProtocolError | ConnectionError | u3.IncompleteRead):
+    if isinstance(error, IncompleteRead) or any(isinstance(a, IncompleteRead) for a in error.args):
+        return exc.IncompleteReadError(endpoint, text)
+    if isinstance(error, u3.ProtocolError | ConnectionError):
         sent = True if request_sent is None else request_sent
         return exc.ConnectionClosedError(endpoint, text, request_sent=sent)
     if isinstance(error, OSError):

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from cloudcore.hooks import HierarchicalEmitter
+
+
+def test_prefix_and_wildcard_handlers_hear_specific_events_most_specific_first() -> None:
+    emitter = HierarchicalEmitter()
+    heard: list[str] = []
+    emitter.register("before-call", lambda e: heard.append("all"))
+    emitter.register("before-call.ecs", lambda e: heard.append("service"))
+    emitter.register("before-call.*.RunInstances", lambda e: heard.append("wild-op"))
+    emitter.register("before-call.ecs.RunInstances", lambda e: heard.append("exact"))
+    emitter.register("before-call.cvm", lambda e: heard.append("other-service"))
+    emitter.emit("before-call.ecs.RunInstances", None)
+    assert heard == ["exact", "wild-op", "service", "all"]
+
+
+def test_first_and_last_order_within_one_name() -> None:
+    emitter = HierarchicalEmitter()
+    heard: list[int] = []
+    emitter.register("x", lambda e: heard.append(2))
+    emitter.register_last("x", lambda e: heard.append(4))
+    emitter.register_first("x", lambda e: heard.append(1))
+    emitter.register("x", lambda e: heard.append(3))
+    emitter.emit("x.a.b", None)
+    assert heard == [1, 2, 3, 4]
+
+
+def test_unique_id_registers_once_and_unregisters_by_id() -> None:
+    emitter = HierarchicalEmitter()
+    heard: list[str] = []
+    emitter.register("x", lambda e: heard.append("a"), unique_id="one")
+    emitter.register("x", lambda e: heard.append("b"), unique_id="one")
+    emitter.emit("x", None)
+    assert heard == ["a"]
+    emitter.unregister("x", unique_id="one")
+    assert emitter.handlers_for("x") == ()
+
+
+def test_unregister_by_handler_and_cache_invalidation() -> None:
+    emitter = HierarchicalEmitter()
+
+    def handler(event: object) -> None:
+        return None
+
+    assert emitter.handlers_for("x.y") == ()
+    emitter.register("x", handler)
+    assert emitter.handlers_for("x.y") == (handler,)
+    emitter.unregister("x", handler)
+    assert emitter.handlers_for("x.y") == ()
+
+
+def test_emit_until_response_stops_at_first_answer() -> None:
+    emitter = HierarchicalEmitter()
+    calls: list[str] = []
+    emitter.register("x", lambda e: calls.append("a"))
+    emitter.register("x", lambda e: "answer")
+    emitter.register("x", lambda e: calls.append("never"))
+    handler_and_answer = emitter.emit_until_response("x", None)
+    assert handler_and_answer is not None and handler_and_answer[1] == "answer"
+    assert calls == ["a"]
+    assert HierarchicalEmitter().emit_until_response("x", None) is None
+
+
+def test_child_hears_parent_including_later_registrations() -> None:
+    parent = HierarchicalEmitter()
+    child = parent.child()
+    heard: list[str] = []
+    child.register("x", lambda e: heard.append("child"))
+    assert len(child.handlers_for("x")) == 1
+    parent.register("x", lambda e: heard.append("parent"))
+    child.emit("x", None)
+    assert heard == ["child", "parent"]
+    assert parent.handlers_for("x") != child.handlers_for("x")
+
+
+def test_non_callable_handler_is_refused() -> None:
+    with pytest.raises(TypeError, match="must be callable"):
+        HierarchicalEmitter().register("x", "not a function")  # type: ignore[arg-type]
+
+
+def test_concurrent_registration_keeps_every_handler() -> None:
+    emitter = HierarchicalEmitter()
+
+    def register_many(n: int) -> None:
+        for i in range(50):
+            emitter.register("x", lambda e, n=n, i=i: (n, i))
+
+    threads = [threading.Thread(target=register_many, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(emitter.handlers_for("x")) == 400

@@ -1,0 +1,204 @@
+"""The call pipeline: stage order, hooks, retries, deadlines and clock skew."""
+
+from __future__ import annotations
+
+import dataclasses
+import email.utils
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from cloudcore.config import Config
+from cloudcore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    DeadlineExceededError,
+    EndpointConnectionError,
+)
+from cloudcore.http import HTTPResponse
+
+from tests.unit.support import json_response
+
+
+def with_sleep(client: Any) -> list[float]:
+    slept: list[float] = []
+    pipeline = client._pipeline
+    pipeline.settings = dataclasses.replace(pipeline.settings, sleep=slept.append)
+    return slept
+
+
+def scripted(*outcomes: Any) -> Callable[[Any], HTTPResponse]:
+    queue = list(outcomes)
+
+    def handler(request: Any) -> HTTPResponse:
+        outcome = queue.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    return handler
+
+
+def throttled() -> HTTPResponse:
+    return json_response(400, {"Code": "Throttling.User", "Message": "slow"})
+
+
+def ok() -> HTTPResponse:
+    return json_response(200, {"Widgets": ["a"], "RequestId": "r"})
+
+
+def test_events_fire_in_pipeline_order(make_client: Callable[..., Any]) -> None:
+    client = make_client()
+    order: list[str] = []
+    for name in (
+        "before-parameter-build",
+        "before-call",
+        "choose-signer",
+        "before-send",
+        "after-attempt",
+        "needs-retry",
+        "after-call",
+    ):
+        client.meta.events.register(f"{name}.widgets", lambda e, n=name: order.append(n))
+    client.list_widgets()
+    # choose-signer runs even for unsigned models; before-sign only when signing
+    assert order == [
+        "before-parameter-build",
+        "before-call",
+        "choose-signer",
+        "before-send",
+        "after-attempt",
+        "needs-retry",
+        "after-call",
+    ]
+
+
+def test_before_parameter_build_may_replace_params(make_client: Callable[..., Any]) -> None:
+    client = make_client()
+
+    def add_default(event: Any) -> None:
+        event.params = {**event.params, "Size": 7}
+
+    client.meta.events.register("before-parameter-build.widgets.MakeWidget", add_default)
+    client.make_widget(Name="w")
+    assert json.loads(client.transport.requests[0].body)["Size"] == 7
+
+
+def test_before_call_answer_skips_the_wire(make_client: Callable[..., Any]) -> None:
+    client = make_client()
+    client.meta.events.register("before-call", lambda e: {"Widgets": ["canned"]})
+    assert client.list_widgets()["Widgets"] == ["canned"]
+    assert client.transport.requests == []
+
+
+def test_before_send_answer_replaces_the_transport(make_client: Callable[..., Any]) -> None:
+    client = make_client()
+    client.meta.events.register("before-send", lambda e: ok())
+    assert client.list_widgets()["Widgets"] == ["a"]
+    assert client.transport.requests == []
+
+
+def test_throttling_is_retried_with_backoff_and_reported(make_client: Callable[..., Any]) -> None:
+    client = make_client(scripted(throttled(), throttled(), ok()))
+    slept = with_sleep(client)
+    result = client.list_widgets()
+    assert result["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(slept) == 2
+    assert result["ResponseMetadata"]["TotalRetryDelay"] == pytest.approx(sum(slept), abs=1e-5)
+    assert len(client.transport.requests) == 3
+
+
+def test_attempts_stop_at_max_attempts(make_client: Callable[..., Any]) -> None:
+    client = make_client(
+        scripted(*[throttled() for _ in range(5)]), config=Config(retries={"max_attempts": 4})
+    )
+    slept = with_sleep(client)
+    with pytest.raises(ClientError) as info:
+        client.list_widgets()
+    assert len(client.transport.requests) == 4
+    assert len(slept) == 3  # no sleep after the last attempt
+    meta = info.value.response["ResponseMetadata"]
+    assert meta["RetryAttempts"] == 3 and meta["MaxAttemptsReached"] is True
+
+
+def test_non_idempotent_call_is_not_resent_after_a_mid_response_failure(
+    make_client: Callable[..., Any],
+) -> None:
+    # MakeWidget has an idempotency token, so it IS resent; ListWidgets is marked
+    # idempotent. A model operation with neither must not be resent.
+    client = make_client(scripted(ConnectionClosedError("u", "reset"), ok()))
+    with_sleep(client)
+    op = client.meta.service_model.operation_model("MakeWidget")
+    assert op.idempotent
+    client.make_widget(Name="w")
+    first, second = (json.loads(r.body)["ClientToken"] for r in client.transport.requests)
+    assert first == second  # the token was filled once per call
+
+
+def test_unsent_connection_errors_are_retried_and_raised_typed(
+    make_client: Callable[..., Any],
+) -> None:
+    refused = EndpointConnectionError("https://widgets.example", "refused")
+    client = make_client(scripted(refused, refused, refused))
+    with_sleep(client)
+    with pytest.raises(EndpointConnectionError) as info:
+        client.list_widgets()
+    assert info.value.fields["attempts"] == 3
+
+
+def test_needs_retry_hook_can_veto_and_force(make_client: Callable[..., Any]) -> None:
+    client = make_client(scripted(throttled(), ok()))
+    with_sleep(client)
+
+    def veto(event: Any) -> None:
+        event.retry = False
+
+    client.meta.events.register("needs-retry", veto)
+    with pytest.raises(ClientError):
+        client.list_widgets()
+
+    forced = make_client(scripted(json_response(400, {"Code": "Odd", "Message": "m"}), ok()))
+    with_sleep(forced)
+
+    def force(event: Any) -> None:
+        if event.parsed and "Error" in event.parsed:
+            event.retry, event.delay = True, 0.0
+
+    forced.meta.events.register("needs-retry", force)
+    assert forced.list_widgets()["ResponseMetadata"]["RetryAttempts"] == 1
+
+
+def test_deadline_is_never_overrun(make_client: Callable[..., Any]) -> None:
+    client = make_client(
+        scripted(*[throttled() for _ in range(10)]),
+        config=Config(total_timeout=0.3, retries={"max_attempts": 10}),
+    )
+    pipeline = client._pipeline
+    pipeline.settings = dataclasses.replace(pipeline.settings, sleep=time.sleep)
+    started = time.monotonic()
+    with pytest.raises((DeadlineExceededError, ClientError)):
+        client.list_widgets()
+    assert time.monotonic() - started < 0.3 + 0.25
+
+
+def test_clock_skew_is_learned_and_the_call_re_signed(make_client: Callable[..., Any]) -> None:
+    server_time = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    skewed = json_response(
+        400, {"Code": "InvalidTimeStamp.Expired", "Message": "old"}, {"Date": server_time}
+    )
+    client = make_client(scripted(skewed, ok()))
+    result = client.list_widgets()
+    assert result["Widgets"] == ["a"]
+    offset = client._pipeline.settings.clock.offset.total_seconds()
+    assert 3500 < offset < 3700
+
+
+def test_after_call_error_sees_the_exception(make_client: Callable[..., Any]) -> None:
+    client = make_client(scripted(json_response(409, {"Code": "Widget.Exists", "Message": "m"})))
+    seen: list[BaseException] = []
+    client.meta.events.register("after-call-error", lambda e: seen.append(e.exception))
+    with pytest.raises(client.exceptions.WidgetExists):
+        client.make_widget(Name="w")
+    assert isinstance(seen[0], client.exceptions.WidgetExists)
