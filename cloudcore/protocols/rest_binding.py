@@ -1,0 +1,650 @@
+"""The REST binding: where members of a REST-style operation go outside the body.
+
+Shared by ``rest-json``, ``rest-xml`` and ``aliyun-roa``. The binding places members
+whose ``location`` is ``uri``, ``querystring``, ``header``, ``headers`` or
+``statusCode``; it never writes or reads a body, it only says which members belong
+there (``body_members``) and which one, if any, *is* the body (``payload_member``).
+Everything is compiled once per operation (or error shape) and cached in
+``OperationModel.plans``; calls only run the compiled closures.
+
+Client side::
+
+    plan = request_plan(operation)
+    bound = plan.bind(params)        # BoundRequest: method, path, query, headers,
+                                     # host_prefix, body (members for the body), payload
+    plan.payload_member, plan.payload_type, plan.body_members, plan.has_body_members
+
+    rplan = response_plan(operation)             # or response_plan(operation, error_shape)
+    parsed = rplan.parse(status_code, headers)   # status, header and prefix-header members
+
+Server side (the emulator)::
+
+    operation, labels = rest_router(service).match(method, path, query)
+    params = request_plan(operation).unbind(labels, query, headers)   # typed values
+    status, headers = response_plan(operation).write(output)
+
+Wire rules (botocore's): labels are percent-encoded (greedy ``{Key+}`` keeps ``/``);
+query values are RFC 3986 encoded with timestamps in ``iso8601`` by default, lists
+repeat the key, maps add one key per entry, the requestUri's own literal query comes
+first; headers carry timestamps in ``rfc822`` by default, ``jsonvalue`` members as
+base64 JSON, lists comma-joined (items with a comma or quote are quoted), and
+``location: headers`` maps add ``<prefix><key>`` headers. A member's
+``timestampFormat`` always wins.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote
+
+from cloudcore.exceptions import ParamValidationError, UnknownOperationError
+from cloudcore.models.service import OperationModel, ServiceModel
+from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
+from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
+
+__all__ = [
+    "BoundRequest",
+    "RequestPlan",
+    "ResponsePlan",
+    "RestRouter",
+    "format_scalar",
+    "parse_scalar",
+    "request_plan",
+    "response_plan",
+    "rest_router",
+    "split_header_list",
+]
+
+_LABEL = re.compile(r"\{([^}]+)\}")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
+_REQUEST_KEY = "rest-binding:request"
+_RESPONSE_KEY = "rest-binding:response"
+
+
+# --- scalar conversions ------------------------------------------------------------------
+
+
+def format_scalar(shape: Shape, value: Any, default_ts: str) -> str:
+    """One scalar as text for a label, query value or header."""
+    kind = shape.type_name
+    if kind == "timestamp":
+        return format_timestamp(value, shape.serialization.get("timestampFormat", default_ts))
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "blob":
+        data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        return base64.b64encode(data).decode("ascii")
+    if kind in ("float", "double") and isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    return str(value)
+
+
+def parse_scalar(shape: Shape, text: str, default_ts: str) -> Any:
+    """Text from a label, query value or header as the shape's type; ``ValueError`` if not."""
+    kind = shape.type_name
+    if kind in ("integer", "long", "short", "byte"):
+        return int(text)
+    if kind in ("float", "double"):
+        return float(text)
+    if kind == "boolean":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(f"not a boolean: {text!r}")
+        return lowered == "true"
+    if kind == "timestamp":
+        return parse_timestamp(text)
+    if kind == "blob":
+        return base64.b64decode(text)
+    return text
+
+
+def _scalar_writer(shape: Shape, default_ts: str) -> Callable[[Any], str]:
+    if shape.type_name in ("string", "character", "integer", "long", "short", "byte"):
+        return str
+    return lambda value: format_scalar(shape, value, default_ts)
+
+
+def _scalar_reader(shape: Shape, default_ts: str) -> Callable[[str], Any]:
+    if shape.type_name in ("string", "character"):
+        return str
+    return lambda text: parse_scalar(shape, text, default_ts)
+
+
+def _quote_header_item(text: str) -> str:
+    if "," in text or '"' in text:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def split_header_list(value: str) -> list[str]:
+    """``a, "b,c" ,d`` -> ``["a", "b,c", "d"]``: split on commas outside quotes, stripped."""
+    items: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for ch in value:
+        if ch == '"' and (not current or current[-1] != "\\"):
+            quoted = not quoted
+        if ch == "," and not quoted:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    items.append("".join(current))
+    out = []
+    for item in items:
+        item = item.strip()
+        if len(item) >= 2 and item[0] == item[-1] == '"':
+            item = item[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        out.append(item)
+    return out
+
+
+# --- request: client and server ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BoundRequest:
+    """The non-body part of a request, and what is left for the body."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    host_prefix: str
+    body: dict[str, Any] = field(default_factory=dict)
+    payload: Any = None
+
+
+_QueryWriter = Callable[[Any, list[tuple[str, str]]], None]
+_HeaderWriter = Callable[[Any, dict[str, str]], None]
+_QueryReader = Callable[[Mapping[str, list[str]], set[str]], Any]
+_HeaderReader = Callable[[Mapping[str, str]], Any]
+
+
+class RequestPlan:
+    """One operation's compiled request binding (see the module docstring)."""
+
+    def __init__(self, operation: OperationModel) -> None:
+        self.operation_name = operation.name
+        self.method: str = str(operation.http.get("method", "POST")).upper()
+        uri = str(operation.http.get("requestUri", "/"))
+        path_template, _, literal_query = uri.partition("?")
+        self.path_template = path_template
+        self.literal_query = literal_query
+        self._path_pieces: list[str | tuple[str, bool]] = []
+        pos = 0
+        for match in _LABEL.finditer(path_template):
+            self._path_pieces.append(path_template[pos : match.start()])
+            name = match.group(1)
+            self._path_pieces.append((name.rstrip("+"), name.endswith("+")))
+            pos = match.end()
+        self._path_pieces.append(path_template[pos:])
+
+        shape = operation.input_shape
+        members: Mapping[str, Shape] = shape.members if shape is not None else {}
+        self.payload_member: str | None = shape.payload_member if shape is not None else None
+        payload_shape = members.get(self.payload_member) if self.payload_member else None
+        self.payload_type: str | None = payload_shape.type_name if payload_shape else None
+        self.payload_streaming = bool(payload_shape is not None and payload_shape.is_streaming)
+
+        self._labels: dict[str, tuple[str, Callable[[Any], str]]] = {}
+        self._label_readers: dict[str, tuple[str, Callable[[str], Any]]] = {}
+        self._query: list[tuple[str, _QueryWriter]] = []
+        self._query_readers: list[tuple[str, _QueryReader]] = []
+        self._headers: list[tuple[str, _HeaderWriter]] = []
+        self._header_readers: list[tuple[str, _HeaderReader]] = []
+        body: list[str] = []
+        query_wire: set[str] = set()
+        for name, member in members.items():
+            location = member.serialization.get("location")
+            wire = str(member.serialization.get("locationName", name))
+            if location == "uri":
+                self._labels[wire] = (name, _scalar_writer(member, "iso8601"))
+                self._label_readers[wire] = (name, _scalar_reader(member, "iso8601"))
+            elif location == "querystring":
+                if not isinstance(member, MapShape):
+                    query_wire.add(wire)
+                self._query.append((name, _query_writer(member, wire)))
+                self._query_readers.append((name, _query_reader(member, wire)))
+            elif location == "header":
+                self._headers.append((name, _header_writer(member, wire)))
+                self._header_readers.append((name, _header_reader(member, wire)))
+            elif location == "headers":
+                self._headers.append((name, _prefix_headers_writer(member, wire)))
+                self._header_readers.append((name, _prefix_headers_reader(member, wire)))
+            elif location in (None, "") and name != self.payload_member:
+                body.append(name)
+        self._query_wire_names = frozenset(query_wire)
+        self.body_members: tuple[str, ...] = tuple(body)
+        self.has_body_members = bool(body) or (
+            payload_shape is not None and payload_shape.type_name == "structure"
+        )
+        self.host_prefix_template = str(operation.endpoint.get("hostPrefix", ""))
+        self._literal_query_keys = frozenset(
+            part.partition("=")[0] for part in literal_query.split("&") if part
+        )
+
+    # client ----------------------------------------------------------------------------
+
+    def bind(self, params: Mapping[str, Any]) -> BoundRequest:
+        """Place ``params`` on the path, query and headers; the rest is left for the body."""
+        parts: list[str] = []
+        for piece in self._path_pieces:
+            if isinstance(piece, str):
+                parts.append(piece)
+                continue
+            wire, greedy = piece
+            entry = self._labels.get(wire)
+            value = params.get(entry[0]) if entry else None
+            if entry is None or value is None:
+                raise ParamValidationError(
+                    self.operation_name, [(entry[0] if entry else wire, "URI label is missing")]
+                )
+            text = entry[1](value)
+            parts.append(quote(text, safe="/~" if greedy else "~"))
+        pairs: list[tuple[str, str]] = []
+        for name, write_query in self._query:
+            value = params.get(name)
+            if value is not None:
+                write_query(value, pairs)
+        query = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in pairs)
+        if self.literal_query:
+            query = f"{self.literal_query}&{query}" if query else self.literal_query
+        headers: dict[str, str] = {}
+        for name, write_header in self._headers:
+            value = params.get(name)
+            if value is not None:
+                write_header(value, headers)
+        body = {n: params[n] for n in self.body_members if n in params and params[n] is not None}
+        return BoundRequest(
+            method=self.method,
+            path="".join(parts),
+            query=query,
+            headers=headers,
+            host_prefix=self._host_prefix(params),
+            body=body,
+            payload=params.get(self.payload_member) if self.payload_member else None,
+        )
+
+    def _host_prefix(self, params: Mapping[str, Any]) -> str:
+        template = self.host_prefix_template
+        if "{" not in template:
+            return template
+
+        def label(match: re.Match[str]) -> str:
+            name = match.group(1)
+            value = str(params.get(name, ""))
+            if not _HOST_LABEL.match(value):
+                raise ParamValidationError(
+                    self.operation_name,
+                    [(name, f"{value!r} is not a valid host label (letters, digits, '-')")],
+                )
+            return value
+
+        return _LABEL.sub(label, template)
+
+    # server ----------------------------------------------------------------------------
+
+    def unbind(
+        self,
+        labels: Mapping[str, str],
+        query: Sequence[tuple[str, str]],
+        headers: Mapping[str, str],
+    ) -> dict[str, Any]:
+        """The inverse of :meth:`bind`: typed params from labels, query and headers.
+
+        ``labels`` come from :meth:`RestRouter.match` (already percent-decoded);
+        ``query`` is the decoded pairs. Raises ``ValueError`` for a value of the wrong type.
+        """
+        params: dict[str, Any] = {}
+        for wire, text in labels.items():
+            entry = self._label_readers.get(wire)
+            if entry is not None:
+                params[entry[0]] = _read(entry[1], text, f"URI label {wire}")
+        grouped: dict[str, list[str]] = {}
+        for key, value in query:
+            grouped.setdefault(key, []).append(value)
+        claimed = set(self._literal_query_keys) | self._query_wire_names
+        for name, read_query in self._query_readers:
+            value = read_query(grouped, claimed)
+            if value is not None:
+                params[name] = value
+        for name, read_header in self._header_readers:
+            value = read_header(headers)
+            if value is not None:
+                params[name] = value
+        return params
+
+    def path_regex(self) -> re.Pattern[str]:
+        """The requestUri path as a regex over the encoded request path (named groups)."""
+        out: list[str] = []
+        for i, piece in enumerate(self._path_pieces):
+            if isinstance(piece, str):
+                out.append(re.escape(piece))
+            else:
+                out.append(f"(?P<g{i}>.+)" if piece[1] else f"(?P<g{i}>[^/]+)")
+        # A trailing slash is optional, as servers treat /a and /a/ alike.
+        pattern = "".join(out)
+        if pattern.endswith("/") and len(pattern) > 1:
+            pattern = pattern[:-1] + "/?"
+        return re.compile(pattern + r"\Z")
+
+    def label_names(self) -> dict[str, str]:
+        return {
+            f"g{i}": piece[0]
+            for i, piece in enumerate(self._path_pieces)
+            if not isinstance(piece, str)
+        }
+
+    @property
+    def literal_query_keys(self) -> frozenset[str]:
+        return self._literal_query_keys
+
+
+def _read(reader: Callable[[str], Any], text: str, where: str) -> Any:
+    try:
+        return reader(text)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{where}: {e}") from None
+
+
+def _query_writer(member: Shape, wire: str) -> _QueryWriter:
+    if isinstance(member, ListShape):
+        item = _scalar_writer(member.member, "iso8601")
+
+        def write_list(value: Any, out: list[tuple[str, str]]) -> None:
+            out.extend((wire, item(v)) for v in value if v is not None)
+
+        return write_list
+    if isinstance(member, MapShape):
+        value_shape = member.value
+        if isinstance(value_shape, ListShape):
+            list_item = _scalar_writer(value_shape.member, "iso8601")
+
+            def write_map_of_lists(value: Any, out: list[tuple[str, str]]) -> None:
+                for k, vs in value.items():
+                    out.extend((str(k), list_item(v)) for v in vs)
+
+            return write_map_of_lists
+        map_item = _scalar_writer(value_shape, "iso8601")
+
+        def write_map(value: Any, out: list[tuple[str, str]]) -> None:
+            out.extend((str(k), map_item(v)) for k, v in value.items() if v is not None)
+
+        return write_map
+    scalar = _scalar_writer(member, "iso8601")
+
+    def write_scalar(value: Any, out: list[tuple[str, str]]) -> None:
+        out.append((wire, scalar(value)))
+
+    return write_scalar
+
+
+def _query_reader(member: Shape, wire: str) -> _QueryReader:
+    if isinstance(member, ListShape):
+        item = _scalar_reader(member.member, "iso8601")
+
+        def read_list(query: Mapping[str, list[str]], claimed: set[str]) -> Any:
+            values = query.get(wire)
+            return None if values is None else [_read(item, v, wire) for v in values]
+
+        return read_list
+    if isinstance(member, MapShape):
+        value_shape = member.value
+        many = isinstance(value_shape, ListShape)
+        inner = value_shape.member if isinstance(value_shape, ListShape) else value_shape
+        map_item = _scalar_reader(inner, "iso8601")
+
+        def read_map(query: Mapping[str, list[str]], claimed: set[str]) -> Any:
+            out = {
+                k: [_read(map_item, v, k) for v in vs] if many else _read(map_item, vs[0], k)
+                for k, vs in query.items()
+                if k not in claimed
+            }
+            return out or None
+
+        return read_map
+    scalar = _scalar_reader(member, "iso8601")
+
+    def read_scalar(query: Mapping[str, list[str]], claimed: set[str]) -> Any:
+        values = query.get(wire)
+        return None if not values else _read(scalar, values[0], wire)
+
+    return read_scalar
+
+
+def _header_writer(member: Shape, wire: str) -> _HeaderWriter:
+    if member.is_jsonvalue:
+
+        def write_json(value: Any, out: dict[str, str]) -> None:
+            text = json.dumps(value, separators=(",", ":"))
+            out[wire] = base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+        return write_json
+    if isinstance(member, ListShape):
+        item = _scalar_writer(member.member, "rfc822")
+        # Dates go unquoted (the reader pairs their halves up again), other items are
+        # quoted when they hold a comma or a quote.
+        quote_item = (lambda t: t) if member.member.type_name == "timestamp" else _quote_header_item
+
+        def write_list(value: Any, out: dict[str, str]) -> None:
+            items = [quote_item(item(v)) for v in value if v is not None]
+            if items:
+                out[wire] = ",".join(items)
+
+        return write_list
+    scalar = _scalar_writer(member, "rfc822")
+
+    def write_scalar(value: Any, out: dict[str, str]) -> None:
+        out[wire] = scalar(value)
+
+    return write_scalar
+
+
+def _header_reader(member: Shape, wire: str) -> _HeaderReader:
+    if member.is_jsonvalue:
+
+        def read_json(headers: Mapping[str, str]) -> Any:
+            text = headers.get(wire)
+            if text is None:
+                return None
+            try:
+                return json.loads(base64.b64decode(text))
+            except ValueError as e:
+                raise ValueError(f"header {wire}: not base64 JSON ({e})") from None
+
+        return read_json
+    if isinstance(member, ListShape):
+        item_shape = member.member
+        item = _scalar_reader(item_shape, "rfc822")
+        fmt = item_shape.serialization.get("timestampFormat", "rfc822")
+        pair_up = item_shape.type_name == "timestamp" and fmt == "rfc822"
+
+        def read_list(headers: Mapping[str, str]) -> Any:
+            text = headers.get(wire)
+            if text is None:
+                return None
+            parts = split_header_list(text)
+            if pair_up:  # "Mon, 16 Dec 2019 23:48:18 GMT" holds a comma itself
+                parts = [f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2], strict=False)]
+            return [_read(item, p, wire) for p in parts]
+
+        return read_list
+    scalar = _scalar_reader(member, "rfc822")
+
+    def read_scalar(headers: Mapping[str, str]) -> Any:
+        text = headers.get(wire)
+        return None if text is None else _read(scalar, text, f"header {wire}")
+
+    return read_scalar
+
+
+def _prefix_headers_writer(member: Shape, prefix: str) -> _HeaderWriter:
+    def write(value: Any, out: dict[str, str]) -> None:
+        for k, v in value.items():
+            if v is not None:
+                out[prefix + str(k)] = str(v)
+
+    return write
+
+
+def _prefix_headers_reader(member: Shape, prefix: str) -> _HeaderReader:
+    lowered = prefix.lower()
+    n = len(prefix)
+
+    def read(headers: Mapping[str, str]) -> Any:
+        return {k[n:]: v for k, v in headers.items() if k.lower().startswith(lowered)} or None
+
+    return read
+
+
+def request_plan(operation: OperationModel) -> RequestPlan:
+    """The operation's compiled request binding (built once, then cached)."""
+    plan = operation.plans.get(_REQUEST_KEY)
+    if plan is None:
+        plan = operation.plans[_REQUEST_KEY] = RequestPlan(operation)
+    return plan
+
+
+# --- response: client and server ---------------------------------------------------------
+
+
+class ResponsePlan:
+    """The status-code, header and prefix-header members of one output or error shape."""
+
+    def __init__(self, shape: StructureShape | None) -> None:
+        members: Mapping[str, Shape] = shape.members if shape is not None else {}
+        self.payload_member: str | None = shape.payload_member if shape is not None else None
+        payload_shape = members.get(self.payload_member) if self.payload_member else None
+        self.payload_type: str | None = payload_shape.type_name if payload_shape else None
+        self.payload_streaming = bool(payload_shape is not None and payload_shape.is_streaming)
+        self.status_member: str | None = None
+        self._readers: list[tuple[str, _HeaderReader]] = []
+        self._writers: list[tuple[str, _HeaderWriter]] = []
+        body: list[str] = []
+        for name, member in members.items():
+            location = member.serialization.get("location")
+            wire = str(member.serialization.get("locationName", name))
+            if location == "statusCode":
+                self.status_member = name
+            elif location == "header":
+                self._readers.append((name, _header_reader(member, wire)))
+                self._writers.append((name, _header_writer(member, wire)))
+            elif location == "headers":
+                self._readers.append((name, _prefix_headers_reader(member, wire)))
+                self._writers.append((name, _prefix_headers_writer(member, wire)))
+            elif location in (None, "") and name != self.payload_member:
+                body.append(name)
+        self.body_members: tuple[str, ...] = tuple(body)
+
+    def parse(self, status_code: int, headers: Mapping[str, str]) -> dict[str, Any]:
+        """Members from the status line and headers (``ValueError`` for a malformed one)."""
+        out: dict[str, Any] = {}
+        if self.status_member is not None:
+            out[self.status_member] = status_code
+        for name, read in self._readers:
+            value = read(headers)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def write(self, output: Mapping[str, Any]) -> tuple[int | None, dict[str, str]]:
+        """``(status from the status member or None, headers)`` for a server's response."""
+        headers: dict[str, str] = {}
+        for name, write in self._writers:
+            value = output.get(name)
+            if value is not None:
+                write(value, headers)
+        status = output.get(self.status_member) if self.status_member else None
+        return (int(status) if status is not None else None), headers
+
+
+def response_plan(operation: OperationModel, shape: StructureShape | None = None) -> ResponsePlan:
+    """The compiled response binding of the output shape, or of the error ``shape``."""
+    key = _RESPONSE_KEY if shape is None else f"{_RESPONSE_KEY}:{shape.name}"
+    plan = operation.plans.get(key)
+    if plan is None:
+        plan = operation.plans[key] = ResponsePlan(
+            operation.output_shape if shape is None else shape
+        )
+    return plan
+
+
+# --- server routing ----------------------------------------------------------------------
+
+
+class RestRouter:
+    """Finds the operation a REST request calls, from its method, path and query."""
+
+    def __init__(self, service: ServiceModel) -> None:
+        self.service_name = service.service_name
+        routes: list[
+            tuple[
+                tuple[int, int, int],
+                str,
+                re.Pattern[str],
+                dict[str, str],
+                frozenset[str],
+                OperationModel,
+            ]
+        ] = []
+        for name in service.operation_names:
+            operation = service.operation_model(name)
+            plan = request_plan(operation)
+            template = plan.path_template
+            literal = len(_LABEL.sub("", template))
+            greedy = int("+}" in template)
+            # Most specific first: literal query keys, then literal path text, greedy last.
+            rank = (-len(plan.literal_query_keys), greedy, -literal)
+            routes.append(
+                (
+                    rank,
+                    plan.method,
+                    plan.path_regex(),
+                    plan.label_names(),
+                    plan.literal_query_keys,
+                    operation,
+                )
+            )
+        routes.sort(key=lambda r: r[0])
+        self._routes = routes
+
+    def match(
+        self, method: str, path: str, query: Iterable[tuple[str, str]] = ()
+    ) -> tuple[OperationModel, dict[str, str]]:
+        """``(operation, labels)``; labels decoded. ``UnknownOperationError`` if none fits."""
+        keys = {k for k, _ in query}
+        method = method.upper()
+        for _, route_method, regex, names, literal_keys, operation in self._routes:
+            if route_method != method or not literal_keys <= keys:
+                continue
+            found = regex.match(path)
+            if found is not None:
+                labels = {names[g]: unquote(v) for g, v in found.groupdict().items()}
+                return operation, labels
+        raise UnknownOperationError(self.service_name, f"{method} {path}")
+
+
+_routers: weakref.WeakKeyDictionary[ServiceModel, RestRouter] = weakref.WeakKeyDictionary()
+_routers_lock = threading.Lock()
+
+
+def rest_router(service: ServiceModel) -> RestRouter:
+    """The service's router (compiled once per service model)."""
+    router = _routers.get(service)
+    if router is None:
+        router = RestRouter(service)
+        with _routers_lock:
+            router = _routers.setdefault(service, router)
+    return router
