@@ -1,0 +1,422 @@
+"""Typed values in XML bodies, both ways, compiled once per shape.
+
+:func:`compile_xml` turns a shape into an :class:`XmlValue` that reads an
+:class:`~cloudcore.protocols.xml_codec.XmlNode` into Python values and writes Python values
+as XML. It follows the AWS XML conventions shared by ``query``, ``ec2`` and ``rest-xml``:
+a member is named by its ``locationName`` (else its member name); lists wrap their items
+in ``<member>`` (or the list member's ``locationName``) unless ``flattened``, when the
+items repeat under the member's own name; maps wrap ``<entry><key/><value/></entry>``
+(names from the key and value ``locationName``), or repeat the entry element when
+flattened; ``xmlAttribute`` members are attributes; a structure's ``xmlNamespace``
+becomes an ``xmlns`` attribute. Members bound elsewhere (``location``: headers, uri,
+status code...) are left to the REST binding.
+
+Readers raise :class:`XmlValueError` naming the member path for text that does not fit
+its shape; callers turn it into the error their side needs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
+from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
+from cloudcore.protocols.xml_codec import XmlNode, XmlWriter
+
+__all__ = [
+    "XmlValue",
+    "XmlValueError",
+    "blob_bytes",
+    "compile_xml",
+    "float_text",
+    "namespace_attrs",
+    "scalar_text",
+]
+
+INTEGER_TYPES = frozenset({"integer", "long", "short", "byte", "biginteger"})
+FLOAT_TYPES = frozenset({"float", "double", "bigdecimal"})
+
+
+class XmlValueError(ValueError):
+    """Text on the wire does not fit its shape; ``path`` lists the members leading there."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.path: list[str] = []
+
+    def __str__(self) -> str:
+        where = ".".join(self.path)
+        return f"{where}: {self.problem}" if where else self.problem
+
+
+def blob_bytes(value: Any) -> bytes:
+    """A caller's blob value as bytes (text is UTF-8, a file object is read)."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    read = getattr(value, "read", None)
+    if read is not None:
+        data = read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    raise TypeError(f"not a blob: {type(value).__name__}")
+
+
+def float_text(value: Any) -> str:
+    number = float(value)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return repr(number)
+
+
+def scalar_text(shape_type: str, value: Any, timestamp_format: str) -> str:
+    """A scalar as text for XML, form fields, headers and query strings."""
+    if shape_type == "boolean":
+        return "true" if value else "false"
+    if shape_type in INTEGER_TYPES:
+        return str(int(value))
+    if shape_type in FLOAT_TYPES:
+        return float_text(value)
+    if shape_type == "timestamp":
+        return format_timestamp(value, timestamp_format)
+    if shape_type == "blob":
+        return base64.b64encode(blob_bytes(value)).decode("ascii")
+    return value if isinstance(value, str) else str(value)
+
+
+def namespace_attrs(shape: Shape) -> dict[str, str]:
+    """The ``xmlns``/``xmlns:prefix`` attribute a shape's ``xmlNamespace`` asks for."""
+    ns = shape.serialization.get("xmlNamespace")
+    if isinstance(ns, Mapping):
+        prefix = ns.get("prefix")
+        return {f"xmlns:{prefix}" if prefix else "xmlns": str(ns.get("uri", ""))}
+    if isinstance(ns, str):
+        return {"xmlns": ns}
+    return {}
+
+
+class XmlValue:
+    """Reads and writes one shape's values; one subclass per kind of shape."""
+
+    __slots__ = ()
+
+    def read(self, node: XmlNode) -> Any:
+        raise NotImplementedError
+
+    def read_many(self, nodes: list[XmlNode]) -> Any:
+        """Read the value of a member whose elements are ``nodes`` (flattened: all)."""
+        return self.read(nodes[0])
+
+    def write(self, w: XmlWriter, tag: str, value: Any) -> None:
+        raise NotImplementedError
+
+    @property
+    def repeats(self) -> bool:
+        """True for flattened lists and maps: one element per item, no wrapper."""
+        return False
+
+
+class _Scalar(XmlValue):
+    __slots__ = ("fmt", "kind")
+
+    def __init__(self, kind: str, fmt: str) -> None:
+        self.kind = kind
+        self.fmt = fmt
+
+    def from_text(self, text: str) -> Any:
+        kind = self.kind
+        try:
+            if kind in INTEGER_TYPES:
+                return int(text.strip())
+            if kind in FLOAT_TYPES:
+                return float(text.strip())
+            if kind == "boolean":
+                flag = text.strip()
+                if flag == "true":
+                    return True
+                if flag == "false":
+                    return False
+                raise ValueError
+            if kind == "timestamp":
+                return parse_timestamp(text)
+            if kind == "blob":
+                return base64.b64decode("".join(text.split()), validate=True)
+        except (ValueError, binascii.Error, OverflowError):
+            raise XmlValueError(f"expected {kind}, got {text[:60]!r}") from None
+        return text
+
+    def read(self, node: XmlNode) -> Any:
+        return self.from_text(node.text)
+
+    def text(self, value: Any) -> str:
+        return scalar_text(self.kind, value, self.fmt)
+
+    def write(self, w: XmlWriter, tag: str, value: Any) -> None:
+        w.element(tag, scalar_text(self.kind, value, self.fmt))
+
+
+class _Member:
+    __slots__ = ("attribute", "location", "name", "value", "xml_name")
+
+    def __init__(
+        self, name: str, xml_name: str, value: XmlValue, attribute: bool, location: str
+    ) -> None:
+        self.name = name
+        self.xml_name = xml_name
+        self.value = value
+        self.attribute = attribute
+        self.location = location
+
+
+class _Structure(XmlValue):
+    __slots__ = ("by_name", "members", "ns_attrs", "union")
+
+    def __init__(self) -> None:
+        self.members: list[_Member] = []
+        self.by_name: dict[str, _Member] = {}
+        self.ns_attrs: dict[str, str] = {}
+        self.union = False
+
+    def read(self, node: XmlNode) -> Any:
+        groups: dict[str, list[XmlNode]] = {}
+        for child in node.children:
+            group = groups.get(child.tag)
+            if group is None:
+                groups[child.tag] = [child]
+            else:
+                group.append(child)
+        out: dict[str, Any] = {}
+        for m in self.members:
+            if m.location:
+                continue
+            try:
+                if m.attribute:
+                    text = _attribute(node, m.xml_name)
+                    if text is not None:
+                        out[m.name] = m.value.read(_text_node(text))
+                    continue
+                nodes = groups.get(m.xml_name)
+                if nodes:
+                    out[m.name] = m.value.read_many(nodes)
+            except XmlValueError as e:
+                e.path.insert(0, m.name)
+                raise
+        if self.union and not out and node.children:
+            out["SDK_UNKNOWN_MEMBER"] = {"name": node.children[0].tag}
+        return out
+
+    def write(self, w: XmlWriter, tag: str, value: Any) -> None:
+        attrs = self.ns_attrs
+        by_name = self.by_name
+        for key, item in value.items():
+            m = by_name.get(key)
+            if m is not None and m.attribute and item is not None:
+                assert isinstance(m.value, _Scalar)
+                attrs = dict(attrs) if attrs is self.ns_attrs else attrs
+                attrs[m.xml_name] = m.value.text(item)
+        w.open(tag, attrs)
+        mark = w.mark()
+        self.write_members(w, value)
+        w.close_or_collapse(tag, mark)
+
+    def write_members(self, w: XmlWriter, value: Mapping[str, Any]) -> None:
+        """The member elements alone (for bodies whose wrapper is written elsewhere)."""
+        by_name = self.by_name
+        for key, item in value.items():
+            m = by_name.get(key)
+            if m is None or item is None or m.attribute or m.location:
+                continue
+            m.value.write(w, m.xml_name, item)
+
+
+def _attribute(node: XmlNode, name: str) -> str | None:
+    value = node.attrib.get(name)
+    if value is None and ":" in name:
+        # The document may bind the namespace to another prefix: match the local part.
+        local = name.rpartition(":")[2]
+        for key, candidate in node.attrib.items():
+            if key.rpartition(":")[2] == local and not key.startswith("xmlns"):
+                return candidate
+    return value
+
+
+def _text_node(text: str) -> XmlNode:
+    node = XmlNode("", {})
+    node.text = text
+    return node
+
+
+class _List(XmlValue):
+    __slots__ = ("flat", "item_tag", "member")
+
+    def __init__(self, flat: bool, item_tag: str) -> None:
+        self.flat = flat
+        self.item_tag = item_tag
+        self.member: XmlValue = _Scalar("string", "iso8601")
+
+    @property
+    def repeats(self) -> bool:
+        return self.flat
+
+    def read(self, node: XmlNode) -> Any:
+        if self.flat:
+            return [self.member.read(node)]
+        read = self.member.read
+        tag = self.item_tag
+        return [read(child) for child in node.children if child.tag == tag]
+
+    def read_many(self, nodes: list[XmlNode]) -> Any:
+        if self.flat:
+            read = self.member.read
+            return [read(n) for n in nodes]
+        return self.read(nodes[0])
+
+    def write(self, w: XmlWriter, tag: str, value: Any) -> None:
+        write = self.member.write
+        if self.flat:
+            for item in value:
+                write(w, tag, item)
+            return
+        w.open(tag)
+        mark = w.mark()
+        item_tag = self.item_tag
+        for item in value:
+            write(w, item_tag, item)
+        w.close_or_collapse(tag, mark)
+
+
+class _Map(XmlValue):
+    __slots__ = ("flat", "key", "key_tag", "value", "value_tag")
+
+    def __init__(self, flat: bool, key_tag: str, value_tag: str) -> None:
+        self.flat = flat
+        self.key_tag = key_tag
+        self.value_tag = value_tag
+        self.key: XmlValue = _Scalar("string", "iso8601")
+        self.value: XmlValue = _Scalar("string", "iso8601")
+
+    @property
+    def repeats(self) -> bool:
+        return self.flat
+
+    def _entry(self, entry: XmlNode, out: dict[Any, Any]) -> None:
+        key_node = value_node = None
+        for child in entry.children:
+            if child.tag == self.key_tag:
+                key_node = child
+            elif child.tag == self.value_tag:
+                value_node = child
+        if key_node is None:
+            raise XmlValueError(f"map entry has no <{self.key_tag}>")
+        key = self.key.read(key_node)
+        out[key] = self.value.read(value_node) if value_node is not None else None
+
+    def read(self, node: XmlNode) -> Any:
+        out: dict[Any, Any] = {}
+        if self.flat:
+            self._entry(node, out)
+        else:
+            for entry in node.children:
+                if entry.tag == "entry":
+                    self._entry(entry, out)
+        return out
+
+    def read_many(self, nodes: list[XmlNode]) -> Any:
+        if not self.flat:
+            return self.read(nodes[0])
+        out: dict[Any, Any] = {}
+        for node in nodes:
+            self._entry(node, out)
+        return out
+
+    def _write_entry(self, w: XmlWriter, tag: str, key: Any, item: Any) -> None:
+        w.open(tag)
+        self.key.write(w, self.key_tag, key)
+        if item is not None:
+            self.value.write(w, self.value_tag, item)
+        w.close(tag)
+
+    def write(self, w: XmlWriter, tag: str, value: Any) -> None:
+        if self.flat:
+            for key, item in value.items():
+                self._write_entry(w, tag, key, item)
+            return
+        w.open(tag)
+        mark = w.mark()
+        for key, item in value.items():
+            self._write_entry(w, "entry", key, item)
+        w.close_or_collapse(tag, mark)
+
+
+def compile_xml(shape: Shape, default_timestamp: str = "iso8601") -> XmlValue:
+    """The reader/writer for ``shape`` (recursive shapes are compiled once, then linked)."""
+    return _Compiler(default_timestamp).build(shape)
+
+
+def member_xml_name(name: str, shape: Shape) -> str:
+    """A member's element name: a flattened list repeats its item name, else locationName."""
+    ser = shape.serialization
+    if isinstance(shape, ListShape) and ser.get("flattened"):
+        item_name = shape.member.serialization.get("locationName")
+        if item_name:
+            return str(item_name)
+    return str(ser.get("locationName") or name)
+
+
+class _Compiler:
+    def __init__(self, default_timestamp: str) -> None:
+        self.default_timestamp = default_timestamp
+        self.memo: dict[tuple[str, str, str], XmlValue] = {}
+
+    def build(self, shape: Shape) -> XmlValue:
+        ser = shape.serialization
+        key = (shape.name, shape.type_name, repr(sorted(ser.items())))
+        done = self.memo.get(key)
+        if done is not None:
+            return done
+        if isinstance(shape, StructureShape):
+            struct = _Structure()
+            self.memo[key] = struct  # before the members: a member may lead back here
+            struct.ns_attrs = namespace_attrs(shape)
+            struct.union = bool(shape.raw.get("union"))
+            for name, member in shape.members.items():
+                mser = member.serialization
+                m = _Member(
+                    name,
+                    member_xml_name(name, member),
+                    self.build(member),
+                    bool(mser.get("xmlAttribute")),
+                    str(mser.get("location") or ""),
+                )
+                struct.members.append(m)
+                struct.by_name[name] = m
+            return struct
+        if isinstance(shape, ListShape):
+            item_tag = str(shape.member.serialization.get("locationName") or "member")
+            lst = _List(bool(ser.get("flattened")), item_tag)
+            self.memo[key] = lst
+            lst.member = self.build(shape.member)
+            return lst
+        if isinstance(shape, MapShape):
+            mp = _Map(
+                bool(ser.get("flattened")),
+                str(shape.key.serialization.get("locationName") or "key"),
+                str(shape.value.serialization.get("locationName") or "value"),
+            )
+            self.memo[key] = mp
+            mp.key = self.build(shape.key)
+            mp.value = self.build(shape.value)
+            return mp
+        fmt = str(ser.get("timestampFormat") or self.default_timestamp)
+        scalar = _Scalar(shape.type_name or "string", fmt)
+        self.memo[key] = scalar
+        return scalar
