@@ -1,0 +1,224 @@
+"""The ``tc3-json`` protocol (Tencent Cloud API 3.0), both halves.
+
+Requests go to ``/`` with headers ``X-TC-Action``, ``X-TC-Version``, ``X-TC-Region``
+(when the client has a region) and ``X-TC-Language`` (when the client was built with a
+language). The method is the operation's ``http.method``, else the service metadata
+``rpcMethod``, else ``POST``:
+
+- ``POST``: the params as a JSON body, ``Content-Type: application/json``, encoded as the
+  vendor's SDK encodes it (``json.dumps`` defaults: ``", "``/``": "`` separators, non-ASCII
+  escaped). The TC3 signature covers these exact bytes;
+- ``GET``: the params flattened with lists numbered from 0 (``Filters.0.Name``) into the
+  query, form-encoded (``a+b%2Fc``) in member order, ``Content-Type:
+  application/x-www-form-urlencoded`` (signed, so it is sent even without a body).
+
+The signer (``tc3-hmac-sha256``) adds ``X-TC-Timestamp``, ``X-TC-Token`` and
+``Authorization``.
+
+Responses are ``{"Response": {..., "RequestId"}}``; the parser unwraps them. Errors come
+with HTTP 200 as ``Response.Error.Code/Message`` and still parse to ``{"Error": {"Code",
+"Message", "RequestId"}, ...}``. A body without a ``Response`` object raises
+:class:`~cloudcore.exceptions.ResponseParserError`. Values are read leniently as
+:mod:`.json_values` describes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
+from cloudcore.models.service import OperationModel, ServiceModel
+from cloudcore.protocols.aliyun_rpc import rpc_method
+from cloudcore.protocols.base import (
+    ClientProtocol,
+    SerializedRequest,
+    ServerProtocol,
+    ServiceErrorSpec,
+)
+from cloudcore.protocols.flat_params import FlatParam, build_tree, compile_flat
+from cloudcore.protocols.json_values import JsonConverter, WireValueError, compile_json
+from cloudcore.protocols.response_json import load_json_object, parser_error, response_metadata
+from cloudcore.protocols.timestamps import format_timestamp
+
+__all__ = ["Tc3JsonClient", "Tc3JsonServer"]
+
+PLAN_KEY = "tc3-json"
+JSON_CONTENT_TYPE = "application/json"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# Query params of Tencent's signed GET forms that are not operation params.
+COMMON_PARAMS = frozenset(
+    {
+        "Action",
+        "Version",
+        "Region",
+        "Timestamp",
+        "Nonce",
+        "SecretId",
+        "Signature",
+        "SignatureMethod",
+        "Language",
+        "RequestClient",
+        "Token",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tc3Plan:
+    method: str
+    action: str
+    version: str
+    body: JsonConverter
+    flat: FlatParam
+    output: JsonConverter
+    free_form: bool
+
+
+def _plan(operation: OperationModel) -> _Tc3Plan:
+    plan: _Tc3Plan | None = operation.plans.get(PLAN_KEY)
+    if plan is None:
+        shape = operation.input_shape
+        free_form = shape is None or shape.is_document
+        plan = _Tc3Plan(
+            method=rpc_method(operation),
+            action=operation.name,
+            version=operation.service_model.api_version,
+            body=compile_json(None if free_form else shape),
+            flat=compile_flat(None if free_form else shape, base=0),
+            output=compile_json(operation.output_shape),
+            free_form=free_form,
+        )
+        operation.plans[PLAN_KEY] = plan
+    return plan
+
+
+def _json_default(value: Any) -> Any:
+    """Free-form params may hold datetimes or bytes; send them as Tencent expects text."""
+    if isinstance(value, datetime):
+        return format_timestamp(value, "iso8601")
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+class Tc3JsonClient(ClientProtocol):
+    """Client half; ``language`` (``zh-CN``, ``en-US``) is sent as ``X-TC-Language``."""
+
+    name = "tc3-json"
+
+    def __init__(self, language: str | None = None) -> None:
+        self.language = language
+
+    def serialize_request(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    ) -> SerializedRequest:
+        plan = _plan(operation)
+        headers = {
+            "Content-Type": JSON_CONTENT_TYPE,
+            "X-TC-Action": plan.action,
+            "X-TC-Version": plan.version,
+        }
+        if region_name:
+            headers["X-TC-Region"] = region_name
+        if self.language:
+            headers["X-TC-Language"] = self.language
+        if plan.method == "GET":
+            pairs: list[tuple[str, str]] = []
+            plan.flat.emit("", params, pairs)
+            headers["Content-Type"] = FORM_CONTENT_TYPE
+            return SerializedRequest("GET", "/", urlencode(pairs), headers)
+        value = plan.body.to_wire(params)
+        body = json.dumps(dict(value), default=_json_default).encode("utf-8")
+        return SerializedRequest(plan.method, "/", "", headers, body)
+
+    def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
+        data = load_json_object(response)
+        inner = data.get("Response")
+        if not isinstance(inner, dict):
+            raise parser_error("no 'Response' object in the body", response)
+        request_id = inner.get("RequestId")
+        request_id = None if request_id is None else str(request_id)
+        meta = response_metadata(response, request_id)
+        error = inner.get("Error")
+        if error is not None or response.status_code >= 300:
+            if error is None:
+                error = {"Code": str(response.status_code)}
+            if not isinstance(error, dict):
+                raise parser_error("'Response.Error' is not an object", response, request_id)
+            fields = {
+                "Code": str(error.get("Code", response.status_code)),
+                "Message": str(error.get("Message", "")),
+            }
+            if request_id:
+                fields["RequestId"] = request_id
+            return {"Error": fields, "ResponseMetadata": meta}
+        try:
+            parsed: dict[str, Any] = _plan(operation).output.from_wire(inner, "")
+        except WireValueError as exc:
+            raise parser_error(str(exc), response, request_id) from None
+        parsed["ResponseMetadata"] = meta
+        return parsed
+
+
+def _json_response(body: Mapping[str, Any]) -> HTTPResponse:
+    data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return HTTPResponse(200, HTTPHeaders({"Content-Type": JSON_CONTENT_TYPE}), data)
+
+
+class Tc3JsonServer(ServerProtocol):
+    name = "tc3-json"
+
+    def parse_request(
+        self, service: ServiceModel, request: HTTPRequest
+    ) -> tuple[OperationModel, dict[str, Any]]:
+        query = parse_qsl(request.query, keep_blank_values=True)
+        action = request.headers.get("X-TC-Action") or next(
+            (v for k, v in query if k == "Action"), ""
+        )
+        operation = service.operation_model(str(action))  # UnknownOperationError if none
+        plan = _plan(operation)
+        body = request.body_bytes()
+        content_type = str(request.headers.get("Content-Type", ""))
+        if body.strip() and "json" in content_type:
+            try:
+                data = json.loads(body)
+            except ValueError:
+                raise ValueError(f"{operation.name}: the body is not valid JSON") from None
+            if not isinstance(data, dict):
+                raise ValueError(f"{operation.name}: the body must be a JSON object")
+            params: Any = plan.body.from_wire(data, "")
+            return operation, dict(params)
+        if body.strip():
+            query.extend(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        pairs = [(k, v) for k, v in query if k not in COMMON_PARAMS]
+        params = plan.flat.read(build_tree(pairs), "")
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise ValueError(f"{operation.name}: parameters must be named, not numbered")
+        return operation, params
+
+    def serialize_response(
+        self, operation: OperationModel, output: Mapping[str, Any], request_id: str
+    ) -> HTTPResponse:
+        inner = dict(_plan(operation).output.to_wire(output))
+        inner["RequestId"] = request_id
+        return _json_response({"Response": inner})
+
+    def serialize_error(
+        self, service: ServiceModel, operation: OperationModel | None, error: ServiceErrorSpec
+    ) -> HTTPResponse:
+        return _json_response(
+            {
+                "Response": {
+                    "Error": {"Code": error.code, "Message": error.message},
+                    "RequestId": error.request_id,
+                }
+            }
+        )
