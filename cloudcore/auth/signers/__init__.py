@@ -21,6 +21,7 @@ SIGNERS: dict[str, tuple[str, str]] = {
     "acs-rpc-v1": ("cloudcore.auth.signers.acs_rpc", "AcsRpcSigner"),
     "acs-roa-v1": ("cloudcore.auth.signers.acs_roa", "AcsRoaSigner"),
     "acs3-hmac-sha256": ("cloudcore.auth.signers.acs3", "Acs3Signer"),
+    "acs4-hmac-sha256": ("cloudcore.auth.signers.acs3", "Acs4Signer"),
     "tc3-hmac-sha256": ("cloudcore.auth.signers.tc3", "Tc3Signer"),
     "tc-hmac-v1": ("cloudcore.auth.signers.tc_legacy", "TcLegacySigner"),
     "spas-hmac-sha1": ("cloudcore.auth.signers.spas", "SpasSigner"),

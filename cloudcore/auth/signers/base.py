@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -61,9 +61,10 @@ class SigningContext:
 @dataclass(frozen=True, slots=True)
 class SignedRequest:
     request: HTTPRequest
-    signature: str
-    string_to_sign: str
-    canonical_request: str = ""
+    # The strings to sign can carry the session token, so no repr shows them.
+    signature: str = field(repr=False)
+    string_to_sign: str = field(repr=False)
+    canonical_request: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,323 @@
+"""AWS Signature Version 4: ``v4`` (:class:`SigV4Signer`) and S3's ``s3v4``
+(:class:`S3SigV4Signer`), in the Authorization header or in the query (presigned URLs).
+
+The canonical request is method, canonical path, canonical query (decoded, re-encoded
+RFC 3986, sorted), the signed headers (lower-cased, values trimmed with inner whitespace
+runs folded to one space), their names, and the payload hash. Every header present is
+signed except the hop-by-hop ones and those an intermediary may rewrite (User-Agent,
+X-Amzn-Trace-Id). The key is HMAC-SHA256 chained over ``"AWS4" + secret``, the date, the
+region, the service and ``aws4_request``; it is the same all day, so it is cached.
+
+Where S3 differs: the path is signed exactly as sent (``v4`` removes dot segments and
+empty segments and encodes the path once more); ``X-Amz-Content-SHA256`` is always sent
+and is ``UNSIGNED-PAYLOAD`` when ``context.sign_payload`` is False and in presigned URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from urllib.parse import quote
+
+from cloudcore.auth.signers.base import (
+    SecretLookup,
+    SignatureVerificationError,
+    SignedRequest,
+    Signer,
+    SigningContext,
+    VerifiedRequest,
+)
+from cloudcore.auth.signers.checks import (
+    check_expiry,
+    check_signature,
+    check_skew,
+    check_token,
+    lookup_credentials,
+    require,
+)
+from cloudcore.auth.signers.encoding import (
+    UNSIGNABLE_HEADERS,
+    canonical_query,
+    parse_query,
+    percent_encode,
+)
+from cloudcore.exceptions import SigningError
+from cloudcore.http import HTTPHeaders, HTTPRequest
+
+__all__ = [
+    "ALGORITHM",
+    "DEFAULT_EXPIRES",
+    "MAX_EXPIRES",
+    "UNSIGNED_PAYLOAD",
+    "S3SigV4Signer",
+    "SigV4Signer",
+    "amz_date",
+    "normalize_path",
+    "sigv4_signing_key",
+]
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+MAX_EXPIRES = 604800  # seven days: the longest a SigV4 presigned URL may live
+DEFAULT_EXPIRES = 3600
+_NOT_SIGNED = UNSIGNABLE_HEADERS | {"user-agent", "x-amzn-trace-id"}
+_QUERY_AUTH = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders")
+
+
+@lru_cache(maxsize=64)
+def sigv4_signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    key = hmac.new(("AWS4" + secret).encode(), date.encode(), hashlib.sha256).digest()
+    for part in (region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return key
+
+
+def amz_date(moment: datetime) -> str:
+    """``20150830T123600Z``."""
+    t = moment.astimezone(timezone.utc)
+    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
+
+
+def _parse_amz_date(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def normalize_path(path: str) -> str:
+    """Remove ``.``/``..`` and empty segments (RFC 3986 5.2.4), keep a trailing slash."""
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment and segment != ".":
+            segments.append(segment)
+    normalized = "/" + "/".join(segments)
+    if segments and path.endswith(("/", "/.", "/..")):
+        normalized += "/"
+    return normalized
+
+
+def _string_to_sign(timestamp: str, scope: str, canonical: str) -> str:
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    return f"{ALGORITHM}\n{timestamp}\n{scope}\n{digest}"
+
+
+class SigV4Signer(Signer):
+    """AWS SigV4 for every service but S3."""
+
+    name = "v4"
+    s3 = False
+
+    # --- canonical request ------------------------------------------------------------
+
+    def canonical_path(self, path: str) -> str:
+        if self.s3:
+            return path or "/"
+        # The wire path is encoded once already; SigV4 encodes each segment again.
+        return quote(normalize_path(path), safe="/~")
+
+    def canonical_request(
+        self,
+        request: HTTPRequest,
+        headers: HTTPHeaders,
+        signed: list[str],
+        query_pairs: list[tuple[str, str]],
+        payload_hash: str,
+    ) -> str:
+        values = dict(headers.items_lower())
+        if "host" not in values:
+            values["host"] = request.host
+        lines = [f"{name}:{' '.join(values.get(name, '').split())}\n" for name in signed]
+        return "\n".join(
+            [
+                request.method.upper(),
+                self.canonical_path(request.path),
+                canonical_query(query_pairs),
+                "".join(lines),
+                ";".join(signed),
+                payload_hash,
+            ]
+        )
+
+    def _payload_hash(self, request: HTTPRequest, context: SigningContext) -> str:
+        if self.s3 and (context.placement == "query" or not context.sign_payload):
+            return UNSIGNED_PAYLOAD
+        return hashlib.sha256(request.body_bytes()).hexdigest()
+
+    @staticmethod
+    def _signed_names(headers: HTTPHeaders) -> list[str]:
+        names = {k for k, _ in headers.items_lower() if k not in _NOT_SIGNED}
+        names.add("host")
+        return sorted(names)
+
+    # --- signing ----------------------------------------------------------------------
+
+    def sign(self, request: HTTPRequest, context: SigningContext) -> SignedRequest:
+        credentials = context.credentials
+        timestamp = amz_date(context.timestamp)
+        scope = f"{timestamp[:8]}/{context.region}/{context.service}/aws4_request"
+        key = sigv4_signing_key(
+            credentials.access_key_secret, timestamp[:8], context.region, context.service
+        )
+        payload_hash = self._payload_hash(request, context)
+        if context.placement == "query":
+            return self._presign(request, context, timestamp, scope, key, payload_hash)
+        updates: dict[str, str | None] = {
+            "X-Amz-Date": timestamp,
+            "X-Amz-Security-Token": credentials.security_token or None,
+            "Authorization": None,
+        }
+        if self.s3:
+            updates["X-Amz-Content-SHA256"] = payload_hash
+        headers = request.headers.merged(updates)
+        signed = self._signed_names(headers)
+        query_pairs = parse_query(request.query, plus_is_space=False)
+        canonical = self.canonical_request(request, headers, signed, query_pairs, payload_hash)
+        string_to_sign = _string_to_sign(timestamp, scope, canonical)
+        signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+        authorization = (
+            f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
+            f"SignedHeaders={';'.join(signed)}, Signature={signature}"
+        )
+        headers = headers.merged({"Authorization": authorization})
+        return SignedRequest(request.replace(headers=headers), signature, string_to_sign, canonical)
+
+    def _presign(
+        self,
+        request: HTTPRequest,
+        context: SigningContext,
+        timestamp: str,
+        scope: str,
+        key: bytes,
+        payload_hash: str,
+    ) -> SignedRequest:
+        expires = DEFAULT_EXPIRES if context.expires_in is None else context.expires_in
+        if not 1 <= expires <= MAX_EXPIRES:
+            raise SigningError(
+                f"A SigV4 presigned URL must expire within 1 to {MAX_EXPIRES} seconds "
+                f"(7 days); got ExpiresIn={expires}."
+            )
+        credentials = context.credentials
+        headers = request.headers.merged({"Authorization": None})
+        signed = self._signed_names(headers)
+        auth = [
+            ("X-Amz-Algorithm", ALGORITHM),
+            ("X-Amz-Credential", f"{credentials.access_key_id}/{scope}"),
+            ("X-Amz-Date", timestamp),
+            ("X-Amz-Expires", str(expires)),
+            ("X-Amz-SignedHeaders", ";".join(signed)),
+        ]
+        if credentials.security_token:
+            auth.append(("X-Amz-Security-Token", credentials.security_token))
+        base, _, query = request.url.partition("?")
+        query_pairs = parse_query(query, plus_is_space=False) + auth
+        canonical = self.canonical_request(request, headers, signed, query_pairs, payload_hash)
+        string_to_sign = _string_to_sign(timestamp, scope, canonical)
+        signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+        tail = "&".join([f"{k}={percent_encode(v)}" for k, v in auth])
+        query = f"{query}&{tail}" if query else tail
+        url = f"{base}?{query}&X-Amz-Signature={signature}"
+        return SignedRequest(
+            request.replace(url=url, headers=headers), signature, string_to_sign, canonical
+        )
+
+    # --- verification -----------------------------------------------------------------
+
+    def verify(
+        self,
+        request: HTTPRequest,
+        lookup: SecretLookup,
+        now: datetime,
+        max_skew: timedelta = timedelta(minutes=15),
+    ) -> VerifiedRequest:
+        headers = request.headers
+        query_pairs = parse_query(request.query, plus_is_space=False)
+        query = dict(query_pairs[::-1])  # the first value of a repeated key wins
+        presigned = "X-Amz-Signature" in query
+        if presigned:
+            if query.get("X-Amz-Algorithm") != ALGORITHM or not all(
+                query.get(k) for k in _QUERY_AUTH
+            ):
+                raise SignatureVerificationError(
+                    "missing", f"A presigned URL needs {', '.join(_QUERY_AUTH)}."
+                )
+            credential, signed_list = query["X-Amz-Credential"], query["X-Amz-SignedHeaders"]
+            sent, raw_date = query["X-Amz-Signature"], query["X-Amz-Date"]
+            token = query.get("X-Amz-Security-Token")
+            query_pairs = [(k, v) for k, v in query_pairs if k != "X-Amz-Signature"]
+        else:
+            authorization = require(headers.get("Authorization"), "Authorization header")
+            algorithm, _, rest = authorization.partition(" ")
+            fields = dict(part.strip().partition("=")[::2] for part in rest.split(","))
+            if algorithm != ALGORITHM or not all(
+                fields.get(k) for k in ("Credential", "SignedHeaders", "Signature")
+            ):
+                raise SignatureVerificationError(
+                    "missing", f"The Authorization header is not an {ALGORITHM} one."
+                )
+            credential, signed_list = fields["Credential"], fields["SignedHeaders"]
+            sent = fields["Signature"]
+            raw_date = headers.get("X-Amz-Date", "")
+            token = headers.get("X-Amz-Security-Token")
+        key_id, _, scope = credential.partition("/")
+        date, region, service, terminator = [*scope.split("/"), "", "", "", ""][:4]
+        signed_at = _parse_amz_date(require(raw_date, "X-Amz-Date", key_id))
+        if signed_at is None or terminator != "aws4_request" or raw_date[:8] != date:
+            raise SignatureVerificationError(
+                "missing",
+                "The credential scope or X-Amz-Date is malformed, or their dates differ.",
+                key_id,
+            )
+        signed = signed_list.split(";")
+        if "host" not in signed or signed != sorted(signed):
+            raise SignatureVerificationError(
+                "bad_signature", "SignedHeaders must be sorted and include host.", key_id
+            )
+        credentials = lookup_credentials(lookup, key_id)
+        payload_hash = self._received_payload_hash(request, presigned, key_id)
+        canonical = self.canonical_request(request, headers, signed, query_pairs, payload_hash)
+        string_to_sign = _string_to_sign(raw_date, scope, canonical)
+        key = sigv4_signing_key(credentials.access_key_secret, date, region, service)
+        check_signature(
+            hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest(), sent, key_id
+        )
+        if presigned:
+            raw_expires = query.get("X-Amz-Expires", "")
+            if not raw_expires.isdigit() or not 1 <= int(raw_expires) <= MAX_EXPIRES:
+                raise SignatureVerificationError(
+                    "missing", f"X-Amz-Expires must be 1 to {MAX_EXPIRES} seconds.", key_id
+                )
+            check_expiry(signed_at, int(raw_expires), now, max_skew, key_id)
+        else:
+            check_skew(signed_at, now, max_skew, key_id)
+        check_token(credentials, token, key_id)
+        return VerifiedRequest(key_id, signed_at, credentials)
+
+    def _received_payload_hash(self, request: HTTPRequest, presigned: bool, key_id: str) -> str:
+        if not self.s3:
+            return hashlib.sha256(request.body_bytes()).hexdigest()
+        if presigned:
+            return UNSIGNED_PAYLOAD
+        claimed = require(
+            request.headers.get("X-Amz-Content-SHA256"), "X-Amz-Content-SHA256 header", key_id
+        )
+        if (
+            claimed != UNSIGNED_PAYLOAD
+            and claimed != hashlib.sha256(request.body_bytes()).hexdigest()
+        ):
+            raise SignatureVerificationError(
+                "bad_signature", "X-Amz-Content-SHA256 does not match the body.", key_id
+            )
+        return claimed
+
+
+class S3SigV4Signer(SigV4Signer):
+    """SigV4 as S3 wants it: path as sent, X-Amz-Content-SHA256, unsigned payloads."""
+
+    name = "s3v4"
+    s3 = True
