@@ -56,6 +56,8 @@ __all__ = [
     "RestRouter",
     "format_scalar",
     "parse_scalar",
+    "payload_of",
+    "render_host_prefix",
     "request_plan",
     "response_plan",
     "rest_router",
@@ -193,7 +195,7 @@ class RequestPlan:
 
         shape = operation.input_shape
         members: Mapping[str, Shape] = shape.members if shape is not None else {}
-        self.payload_member: str | None = shape.payload_member if shape is not None else None
+        self.payload_member: str | None = payload_of(shape)
         payload_shape = members.get(self.payload_member) if self.payload_member else None
         self.payload_type: str | None = payload_shape.type_name if payload_shape else None
         self.payload_streaming = bool(payload_shape is not None and payload_shape.is_streaming)
@@ -221,8 +223,8 @@ class RequestPlan:
                 self._headers.append((name, _header_writer(member, wire)))
                 self._header_readers.append((name, _header_reader(member, wire)))
             elif location == "headers":
-                self._headers.append((name, _prefix_headers_writer(member, wire)))
-                self._header_readers.append((name, _prefix_headers_reader(member, wire)))
+                self._headers.append((name, _prefix_headers_writer(member, _prefix(member))))
+                self._header_readers.append((name, _prefix_headers_reader(member, _prefix(member))))
             elif location in (None, "") and name != self.payload_member:
                 body.append(name)
         self._query_wire_names = frozenset(query_wire)
@@ -281,18 +283,7 @@ class RequestPlan:
         template = self.host_prefix_template
         if "{" not in template:
             return template
-
-        def label(match: re.Match[str]) -> str:
-            name = match.group(1)
-            value = str(params.get(name, ""))
-            if not _HOST_LABEL.match(value):
-                raise ParamValidationError(
-                    self.operation_name,
-                    [(name, f"{value!r} is not a valid host label (letters, digits, '-')")],
-                )
-            return value
-
-        return _LABEL.sub(label, template)
+        return render_host_prefix(template, params, self.operation_name)
 
     # server ----------------------------------------------------------------------------
 
@@ -350,6 +341,22 @@ class RequestPlan:
     @property
     def literal_query_keys(self) -> frozenset[str]:
         return self._literal_query_keys
+
+
+def render_host_prefix(template: str, params: Mapping[str, Any], operation_name: str) -> str:
+    """``foo-{Name}.`` with each label filled from ``params`` (checked to be a host label)."""
+
+    def label(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = str(params.get(name, ""))
+        if not _HOST_LABEL.match(value):
+            raise ParamValidationError(
+                operation_name,
+                [(name, f"{value!r} is not a valid host label (letters, digits, '-')")],
+            )
+        return value
+
+    return _LABEL.sub(label, template)
 
 
 def _read(reader: Callable[[str], Any], text: str, where: str) -> Any:
@@ -490,6 +497,11 @@ def _header_reader(member: Shape, wire: str) -> _HeaderReader:
     return read_scalar
 
 
+def _prefix(member: Shape) -> str:
+    # A prefix-header map without a locationName takes every header.
+    return str(member.serialization.get("locationName", ""))
+
+
 def _prefix_headers_writer(member: Shape, prefix: str) -> _HeaderWriter:
     def write(value: Any, out: dict[str, str]) -> None:
         for k, v in value.items():
@@ -509,6 +521,14 @@ def _prefix_headers_reader(member: Shape, prefix: str) -> _HeaderReader:
     return read
 
 
+def payload_of(shape: StructureShape | None) -> str | None:
+    """The payload member: set on the shape, or on the operation's reference to it."""
+    if shape is None:
+        return None
+    payload = shape.serialization.get("payload") or shape.payload_member
+    return str(payload) if payload else None
+
+
 def request_plan(operation: OperationModel) -> RequestPlan:
     """The operation's compiled request binding (built once, then cached)."""
     plan = operation.plans.get(_REQUEST_KEY)
@@ -525,7 +545,7 @@ class ResponsePlan:
 
     def __init__(self, shape: StructureShape | None) -> None:
         members: Mapping[str, Shape] = shape.members if shape is not None else {}
-        self.payload_member: str | None = shape.payload_member if shape is not None else None
+        self.payload_member: str | None = payload_of(shape)
         payload_shape = members.get(self.payload_member) if self.payload_member else None
         self.payload_type: str | None = payload_shape.type_name if payload_shape else None
         self.payload_streaming = bool(payload_shape is not None and payload_shape.is_streaming)
@@ -542,8 +562,8 @@ class ResponsePlan:
                 self._readers.append((name, _header_reader(member, wire)))
                 self._writers.append((name, _header_writer(member, wire)))
             elif location == "headers":
-                self._readers.append((name, _prefix_headers_reader(member, wire)))
-                self._writers.append((name, _prefix_headers_writer(member, wire)))
+                self._readers.append((name, _prefix_headers_reader(member, _prefix(member))))
+                self._writers.append((name, _prefix_headers_writer(member, _prefix(member))))
             elif location in (None, "") and name != self.payload_member:
                 body.append(name)
         self.body_members: tuple[str, ...] = tuple(body)
