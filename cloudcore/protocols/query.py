@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from cloudcore.exceptions import ParamValidationError, ResponseParserError
+from cloudcore.exceptions import ResponseParserError
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, encode_query
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.models.shapes import StructureShape
@@ -34,6 +34,7 @@ from cloudcore.protocols.query_form import (
     build_form_tree,
     compile_form,
 )
+from cloudcore.protocols.rest_binding import render_host_prefix
 from cloudcore.protocols.xml_codec import XmlNode, XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_errors import (
     find_error_shape,
@@ -55,22 +56,7 @@ def expand_host_prefix(operation: OperationModel, params: Mapping[str, Any]) -> 
     template = str(operation.endpoint.get("hostPrefix") or "")
     if "{" not in template:
         return template
-    out = template
-    shape = operation.input_shape
-    labels = (
-        []
-        if shape is None
-        else [n for n, m in shape.members.items() if m.serialization.get("hostLabel")]
-    )
-    for name in labels:
-        value = str(params.get(name) or "")
-        if not value or not all(c.isalnum() or c == "-" for c in value) or value[0] == "-":
-            raise ParamValidationError(
-                operation.name,
-                [(name, f"{value!r} is not a valid host label (letters, digits, '-')")],
-            )
-        out = out.replace("{" + name + "}", value)
-    return out
+    return render_host_prefix(template, params, operation.name)
 
 
 def _error_fields(values: dict[str, XmlValue]) -> Any:

@@ -28,10 +28,12 @@ from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
 from cloudcore.protocols.xml_codec import XmlNode, XmlWriter
 
 __all__ = [
+    "XmlStructure",
     "XmlValue",
     "XmlValueError",
     "blob_bytes",
     "compile_xml",
+    "compile_xml_structure",
     "float_text",
     "namespace_attrs",
     "scalar_text",
@@ -177,7 +179,7 @@ class _Member:
         self.location = location
 
 
-class _Structure(XmlValue):
+class XmlStructure(XmlValue):
     __slots__ = ("by_name", "members", "ns_attrs", "union")
 
     def __init__(self) -> None:
@@ -362,6 +364,13 @@ def compile_xml(shape: Shape, default_timestamp: str = "iso8601") -> XmlValue:
     return _Compiler(default_timestamp).build(shape)
 
 
+def compile_xml_structure(shape: StructureShape) -> XmlStructure:
+    """:func:`compile_xml` for a structure, typed as one."""
+    value = compile_xml(shape)
+    assert isinstance(value, XmlStructure)
+    return value
+
+
 def member_xml_name(name: str, shape: Shape) -> str:
     """A member's element name: a flattened list repeats its item name, else locationName."""
     ser = shape.serialization
@@ -384,7 +393,7 @@ class _Compiler:
         if done is not None:
             return done
         if isinstance(shape, StructureShape):
-            struct = _Structure()
+            struct = XmlStructure()
             self.memo[key] = struct  # before the members: a member may lead back here
             struct.ns_attrs = namespace_attrs(shape)
             struct.union = bool(shape.raw.get("union"))
