@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from cloudcore.exceptions import ResponseParserError
 from cloudcore.http import HTTPHeaders, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cloudcore.exceptions import ResponseParserError
 from cloudcore.protocols.xml_codec import MAX_DEPTH, XmlWriter, read_xml
 
@@ -35,13 +34,17 @@ ATTACKS = {
     "external DTD": EXTERNAL_DTD,
     "unparsed entity": UNPARSED,
     "html doctype": b"<!DOCTYPE html><html><body>Bad gateway</body></html>",
-    "doctype after whitespace and comment": b"  \n<!-- hi -->\n<!DOCTYPE r [<!ENTITY a 'b'>]><r>&a;</r>",
+    "doctype after whitespace and comment": (
+        b"  \n<!-- hi -->\n<!DOCTYPE r [<!ENTITY a 'b'>]><r>&a;</r>"
+    ),
     "utf-16 with BOM": _utf16(
         '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'
     ),
     "utf-16 big endian": b"\xfe\xff"
     + '<!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>'.encode("utf-16-be"),
-    "declared latin-1": b'<?xml version="1.0" encoding="ISO-8859-1"?><!DOCTYPE r [<!ENTITY a "\xe9">]><r>&a;</r>',
+    "declared latin-1": (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><!DOCTYPE r [<!ENTITY a "\xe9">]><r>&a;</r>'
+    ),
     "lower-case keyword is not XML either": b"<!doctype r><r/>",
 }
 
