@@ -43,6 +43,7 @@ from cloudcore.transport import SendOptions
 
 if TYPE_CHECKING:
     from cloudcore.auth.credentials import Credentials
+    from cloudcore.config import Config
     from cloudcore.hooks import HierarchicalEmitter
     from cloudcore.models.service import OperationModel, ServiceModel
     from cloudcore.protocols.base import ClientProtocol
@@ -81,6 +82,7 @@ class PipelineSettings:
     emitter: HierarchicalEmitter
     credentials: Callable[[], Credentials]
     user_agent: str
+    config: Config
     parameter_validation: bool = True
     total_timeout: float | None = None
     clock_skew_codes: frozenset[str] = frozenset()

@@ -26,14 +26,16 @@ from cloudcore.settings import Setting, Settings
 
 if TYPE_CHECKING:
     from cloudcore.client.base import BaseClient
+    from cloudcore.client.common import CommonClient
     from cloudcore.models.service import ServiceModel
+    from cloudcore.pipeline import CallPipeline
     from cloudcore.retries import RetryRules
     from cloudcore.transport import Transport
 
 __all__ = ["Session"]
 
 _USER_AGENT = f"cloudcore/{__version__} Python/{platform.python_version()}"
-_rules_cache: dict[tuple[int, str], RetryRules] = {}
+_rules_cache: dict[tuple[int, str], tuple[RetryRules, frozenset[str]]] = {}
 
 
 class Session:
@@ -162,13 +164,70 @@ class Session:
         """
         from cloudcore.client.base import ClientMeta
         from cloudcore.client.creator import client_class_for
+
+        loc = self._locate(service_name, provider, api_version)
+        model = self.loader.service_model_at(loc)
+        creds = self._explicit_credentials(
+            access_key_id, access_key_secret, security_token, credentials
+        )
+        pipeline = self.build_pipeline(model, region_name, endpoint_url, config, creds, transport)
+        s = pipeline.settings
+        meta = ClientMeta(
+            model, s.region_name, s.endpoint_url, s.config, s.emitter, model.cloud, loc
+        )
+        return client_class_for(model, self.events)(pipeline, meta)
+
+    def create_common_client(
+        self,
+        provider: str,
+        service: str,
+        api_version: str,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        config: Config | None = None,
+        access_key_id: str | None = None,
+        access_key_secret: str | None = None,
+        security_token: str | None = None,
+        credentials: Any = None,
+        transport: Transport | None = None,
+    ) -> CommonClient:
+        """A client for actions no model describes (Alibaba CommonRequest style).
+
+        ``client.call("DescribeRegions", {"RegionId": "cn-hangzhou"})`` goes through the
+        same pipeline, signing and retries as a modelled call; see ``cloudcore.client.common``.
+        """
+        from cloudcore.client.common import CommonClient
+
+        creds = self._explicit_credentials(
+            access_key_id, access_key_secret, security_token, credentials
+        )
+        return CommonClient(
+            self,
+            provider,
+            service,
+            api_version,
+            region_name,
+            endpoint_url,
+            config,
+            creds,
+            transport,
+        )
+
+    def build_pipeline(
+        self,
+        model: ServiceModel,
+        region_name: str | None,
+        endpoint_url: str | None,
+        config: Config | None,
+        credentials: Any,
+        transport: Transport | None,
+    ) -> CallPipeline:
+        """Everything a client fixes once: settings, endpoint, transport, retries, signer."""
         from cloudcore.pipeline import CallPipeline, PipelineSettings
         from cloudcore.protocols import client_protocol
         from cloudcore.retries import RetryPolicy
         from cloudcore.transport import URLLib3Transport
 
-        loc = self._locate(service_name, provider, api_version)
-        model = self.loader.service_model_at(loc)
         cloud = model.cloud
         config = self._effective_config(config, cloud)
         region = region_name or config.region_name
@@ -178,10 +237,6 @@ class Session:
         endpoint = self._endpoint_resolver(cloud).resolve(
             model.endpoint_prefix, region, endpoint_url
         )
-        creds = self._explicit_credentials(
-            access_key_id, access_key_secret, security_token, credentials
-        )
-        retry = config.retry
         transport = transport or URLLib3Transport(
             connect_timeout=float(config.connect_timeout or DEFAULTS["connect_timeout"]),
             read_timeout=float(config.read_timeout or DEFAULTS["read_timeout"]),
@@ -190,12 +245,9 @@ class Session:
             max_pool_connections=config.max_pool_connections or 10,
             environ=self._environ,
         )
-        rules = self._retry_rules(cloud)
-        emitter = self.events.child()
-        user_agent = _USER_AGENT + (
-            f" {config.user_agent_extra}" if config.user_agent_extra else ""
-        )
-        pipeline = CallPipeline(
+        rules, skew_codes = self._retry_rules(cloud)
+        extra = config.user_agent_extra
+        return CallPipeline(
             PipelineSettings(
                 service_model=model,
                 protocol=client_protocol(model.protocol),
@@ -204,17 +256,16 @@ class Session:
                 signing_region=endpoint.signing_region or region or "",
                 signature_version=config.signature_version or model.signature_version or "none",
                 transport=transport,
-                retry_policy=RetryPolicy(retry, rules),
-                emitter=emitter,
-                credentials=self._credential_source(cloud, creds),
-                user_agent=user_agent,
+                retry_policy=RetryPolicy(config.retry, rules),
+                emitter=self.events.child(),
+                credentials=self._credential_source(cloud, credentials),
+                user_agent=f"{_USER_AGENT} {extra}" if extra else _USER_AGENT,
+                config=config,
                 parameter_validation=bool(config.parameter_validation),
                 total_timeout=config.total_timeout,
-                clock_skew_codes=rules_skew_codes(self.loader, cloud),
+                clock_skew_codes=skew_codes,
             )
         )
-        meta = ClientMeta(model, region, endpoint.url, config, emitter, cloud, loc)
-        return client_class_for(model, self.events)(pipeline, meta)
 
     def _effective_config(self, config: Config | None, cloud: str) -> Config:
         env = {
@@ -242,15 +293,17 @@ class Session:
             self._resolvers[cloud] = resolver
         return resolver
 
-    def _retry_rules(self, cloud: str) -> RetryRules:
+    def _retry_rules(self, cloud: str) -> tuple[RetryRules, frozenset[str]]:
+        """The cloud's retry rules and clock-skew error codes (``_retry.json``)."""
         from cloudcore.retries import RetryRules
 
         key = (id(self.loader), cloud)
-        rules = _rules_cache.get(key)
-        if rules is None:
-            rules = RetryRules.from_data(self.loader.load_cloud_data(cloud, "_retry"))
-            _rules_cache[key] = rules
-        return rules
+        entry = _rules_cache.get(key)
+        if entry is None:
+            data = self.loader.load_cloud_data(cloud, "_retry")
+            entry = (RetryRules.from_data(data), frozenset(data.get("clock_skew", ())))
+            _rules_cache[key] = entry
+        return entry
 
     @staticmethod
     def _explicit_credentials(
@@ -279,8 +332,3 @@ class Session:
         if explicit is not None:
             return explicit.get_frozen
         return lambda: self.get_credentials(cloud).get_frozen()
-
-
-def rules_skew_codes(loader: Loader, cloud: str) -> frozenset[str]:
-    """Error codes with which a cloud says "your clock is off" (from ``_retry.json``)."""
-    return frozenset(loader.load_cloud_data(cloud, "_retry").get("clock_skew", ()))

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from cloudcore.hooks import HierarchicalEmitter
     from cloudcore.models.loader import ModelLocation
     from cloudcore.models.service import ServiceModel
+    from cloudcore.paginate import Paginator
     from cloudcore.pipeline import CallPipeline
+    from cloudcore.waiter import Waiter
 
 __all__ = ["BaseClient", "ClientMeta", "OperationMethod"]
 
@@ -128,6 +130,61 @@ class BaseClient:
     def _make_api_call(self, operation_name: str, params: Mapping[str, Any]) -> dict[str, Any]:
         operation = self._service_model.operation_model(operation_name)
         return self._pipeline.call(operation, params)
+
+    # --- paginators and waiters ---------------------------------------------------------
+
+    def _companion(self, stem: str, section: str) -> Mapping[str, Any]:
+        from cloudcore.models.loader import load_companion
+
+        location = self.meta.location
+        if location is None:
+            return {}
+        data: Mapping[str, Any] = load_companion(location, stem).get(section, {})
+        return data
+
+    def _find(self, stem: str, section: str, name: str) -> tuple[str, Mapping[str, Any]] | None:
+        from cloudcore.models.service import xform_name
+
+        entries = self._companion(stem, section)
+        if name in entries:
+            return name, entries[name]
+        for key, value in entries.items():
+            if xform_name(key) == name:
+                return key, value
+        return None
+
+    def can_paginate(self, operation_name: str) -> bool:
+        """Whether ``get_paginator`` has a paginator of this name (API or Python name)."""
+        return self._find("paginators-1", "pagination", operation_name) is not None
+
+    def get_paginator(self, operation_name: str) -> Paginator:
+        from cloudcore.models.service import xform_name
+        from cloudcore.paginate import Paginator
+
+        found = self._find("paginators-1", "pagination", operation_name)
+        if found is None:
+            names = ", ".join(self._companion("paginators-1", "pagination")) or "none"
+            raise ValueError(f"{operation_name!r} cannot be paginated; paginators: {names}")
+        name, config = found
+        operation = str(config.get("operation", name))
+        return Paginator(getattr(self, xform_name(operation)), name, config)
+
+    @property
+    def waiter_names(self) -> list[str]:
+        from cloudcore.models.service import xform_name
+
+        return sorted(xform_name(n) for n in self._companion("waiters-2", "waiters"))
+
+    def get_waiter(self, waiter_name: str) -> Waiter:
+        from cloudcore.models.service import xform_name
+        from cloudcore.waiter import Waiter
+
+        found = self._find("waiters-2", "waiters", waiter_name)
+        if found is None:
+            names = ", ".join(self.waiter_names) or "none"
+            raise ValueError(f"Waiter {waiter_name!r} does not exist; waiters: {names}")
+        name, config = found
+        return Waiter(name, config, getattr(self, xform_name(config["operation"])))
 
     def close(self) -> None:
         """Close the client's connection pools."""

@@ -39,7 +39,15 @@ from cloudcore.exceptions import (
 )
 from cloudcore.models.service import ServiceModel
 
-__all__ = ["PACKAGED_DATA", "Loader", "ModelLocation", "load_json", "validate_model_data"]
+__all__ = [
+    "PACKAGED_DATA",
+    "Loader",
+    "ModelLocation",
+    "load_companion",
+    "load_json",
+    "read_model_file",
+    "validate_model_data",
+]
 
 PACKAGED_DATA = Path(__file__).resolve().parent.parent / "data"
 SERVICE_FILE = "service-2"
@@ -287,15 +295,9 @@ class Loader:
 
     # --- loading ------------------------------------------------------------------------
 
-    def _read(self, path: Path, kind: str, packaged: bool) -> Any:
-        data = load_json(path)
-        if not packaged:
-            key = _file_key(path)
-            if key not in _validated:
-                validate_model_data(data, kind, str(path))
-                with _cache_lock:
-                    _validated.add(key)
-        return data
+    @staticmethod
+    def _read(path: Path, kind: str, packaged: bool) -> Any:
+        return read_model_file(path, kind, packaged)
 
     def load_service_model(
         self, name: str, provider: str | None = None, api_version: str | None = None
@@ -316,13 +318,10 @@ class Loader:
                 model = _model_cache.setdefault(key, model)
         return model
 
-    def load_companion(self, loc: ModelLocation, stem: str) -> Mapping[str, Any]:
+    @staticmethod
+    def load_companion(loc: ModelLocation, stem: str) -> Mapping[str, Any]:
         """``paginators-1`` or ``waiters-2`` beside the service model; empty if absent."""
-        path = loc.file(stem)
-        if path is None:
-            return {}
-        data: Mapping[str, Any] = self._read(path, stem, loc.packaged)
-        return data
+        return load_companion(loc, stem)
 
     def load_cloud_data(self, cloud: str, name: str) -> Mapping[str, Any]:
         """A per-cloud data file such as ``_endpoints`` or ``_retry``: first on the path."""
@@ -333,6 +332,27 @@ class Loader:
                     data: Mapping[str, Any] = load_json(path)
                     return data
         return {}
+
+
+def read_model_file(path: Path, kind: str, packaged: bool) -> Any:
+    """Parse (cached) and, for a model from outside ``data/``, validate once."""
+    data = load_json(path)
+    if not packaged:
+        key = _file_key(path)
+        if key not in _validated:
+            validate_model_data(data, kind, str(path))
+            with _cache_lock:
+                _validated.add(key)
+    return data
+
+
+def load_companion(loc: ModelLocation, stem: str) -> Mapping[str, Any]:
+    """``paginators-1`` or ``waiters-2`` beside a service model; empty if there is none."""
+    path = loc.file(stem)
+    if path is None:
+        return {}
+    data: Mapping[str, Any] = read_model_file(path, stem, loc.packaged)
+    return data
 
 
 def default_search_paths() -> list[Path]:
