@@ -28,12 +28,13 @@ import gzip
 import json
 import keyword
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jmespath
+import jsonschema
 from cloudcore.exceptions import InvalidModelError
 from cloudcore.models.loader import PACKAGED_DATA, validate_model_data
 from jmespath.exceptions import JMESPathError
@@ -83,12 +84,25 @@ def _read(path: Path, report: Report) -> Any:
 
 
 def _schema_ok(data: Any, kind: str, path: Path, report: Report) -> bool:
+    """The loader's own check; when it fails, every schema error is listed, not just one."""
     try:
         validate_model_data(data, kind, str(path))
     except InvalidModelError as e:
-        report.add(path, e.json_path, e.problem)
+        schema = json.loads((PACKAGED_DATA / "schema" / f"{kind}.schema.json").read_text())
+        errors = sorted(
+            jsonschema.Draft202012Validator(schema).iter_errors(data),
+            key=lambda err: [str(p) for p in err.absolute_path],
+        )
+        for error in errors:
+            report.add(path, _json_path(error.absolute_path), error.message)
+        if not errors:  # a reference problem, which the schema cannot see
+            report.add(path, e.json_path, e.problem)
         return False
     return True
+
+
+def _json_path(parts: Iterable[Any]) -> str:
+    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
 # --- the service model -------------------------------------------------------------------
@@ -325,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in report.lines:
         print(line)
     if report.lines:
+        sys.stdout.flush()
         print(f"{len(report.lines)} problem(s)", file=sys.stderr)
         return 1
     count = sum(len(list(model_folders(r))) for r in roots)
