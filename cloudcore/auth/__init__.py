@@ -1,2 +1,3 @@
-"""Credentials (``credentials``), the per-cloud chains (``providers``), request signing
-(``signers``) and presigned URLs (``presign``)."""
+"""Credentials (``credentials``), the per-cloud chains (``providers``, built from
+``config_files``, ``assume_role`` and ``metadata``), request signing (``signers``) and
+presigned URLs (``presign``)."""
