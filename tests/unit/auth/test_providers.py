@@ -1071,3 +1071,13 @@ def test_custom_chain_order() -> None:
     second = EnvironmentProvider("aws", env_keys("aws", "AKIDtwo"))
     assert CredentialChain([first, second], "aws").resolve().access_key_id == "AKIDone"
     assert CredentialChain([ExplicitProvider(), second], "aws").resolve().access_key_id == "AKIDtwo"
+
+
+def test_session_uses_the_chain(tmp_path: Path) -> None:
+    import cloudcore
+
+    environ = {**METADATA_OFF, **env_keys("tencentcloud"), "HOME": str(tmp_path)}
+    creds = cloudcore.Session(environ=environ).get_credentials("tencentcloud")
+    assert creds.source == "environment variables TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY"
+    with pytest.raises(NoCredentialsError, match="AWS_ACCESS_KEY_ID"):
+        cloudcore.Session(environ=environ).get_credentials("aws")
