@@ -248,6 +248,7 @@ class AliyunRoaServer(ServerProtocol):
                 source = {k: v for k, v in output.items() if k in body_members}
             data = {"RequestId": request_id}
             data.update(plan.output.to_wire(source))
+            data["RequestId"] = request_id
             body = _json_bytes(data)
             headers["Content-Type"] = JSON_CONTENT_TYPE
         return HTTPResponse(status or 200, HTTPHeaders(headers), body)
