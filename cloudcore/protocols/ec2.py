@@ -15,7 +15,7 @@ from typing import Any
 from cloudcore.http import HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols.base import ServiceErrorSpec
-from cloudcore.protocols.query import QueryClient, QueryServer, _modelled_writer, _write_members
+from cloudcore.protocols.query import QueryClient, QueryServer, _modelled_error, _write_members
 from cloudcore.protocols.xml_codec import XmlNode, XmlWriter
 from cloudcore.protocols.xml_errors import write_error_fields
 from cloudcore.protocols.xml_shapes import XmlValue
@@ -59,7 +59,7 @@ class Ec2Server(QueryServer):
         w.open("Errors")
         w.open("Error")
         write_error_fields(
-            w, error.code, error.message, error.extra, _modelled_writer(service, operation, error)
+            w, error.code, error.message, error.extra, _modelled_error(service, operation, error)
         )
         w.close("Error")
         w.close("Errors")

@@ -43,7 +43,13 @@ from cloudcore.protocols.xml_errors import (
     response_metadata,
     write_error_fields,
 )
-from cloudcore.protocols.xml_shapes import XmlValue, XmlValueError, compile_xml
+from cloudcore.protocols.xml_shapes import (
+    XmlStructure,
+    XmlValue,
+    XmlValueError,
+    compile_xml,
+    compile_xml_structure,
+)
 
 __all__ = ["QueryClient", "QueryServer", "expand_host_prefix"]
 
@@ -240,7 +246,7 @@ class QueryServer(ServerProtocol):
         w.open("Error")
         w.element("Type", "Sender" if error.status_code < 500 else "Receiver")
         write_error_fields(
-            w, error.code, error.message, error.extra, _modelled_writer(service, operation, error)
+            w, error.code, error.message, error.extra, _modelled_error(service, operation, error)
         )
         w.close("Error")
         w.element("RequestId", error.request_id)
@@ -264,10 +270,10 @@ def _write_members(w: XmlWriter, value: XmlValue, output: Mapping[str, Any]) -> 
         write_members(w, output)
 
 
-def _modelled_writer(
+def _modelled_error(
     service: ServiceModel, operation: OperationModel | None, error: ServiceErrorSpec
-) -> Any:
-    """Writes ``error.extra`` by the modelled error's shape, when the code has one."""
+) -> XmlStructure | None:
+    """The compiled shape of the modelled error ``error.code`` names, if there is one."""
     shape = None
     if operation is not None:
         shape = find_error_shape(operation, error.code)
@@ -275,11 +281,4 @@ def _modelled_writer(
         shape = next(
             (s for s in service.error_shapes if error.code in (s.error_code, s.name)), None
         )
-    if shape is None:
-        return None
-    value = compile_xml(shape)
-
-    def write(w: XmlWriter, extra: Mapping[str, Any]) -> None:
-        _write_members(w, value, {k: v for k, v in extra.items() if k not in ("Code", "Message")})
-
-    return write
+    return None if shape is None else compile_xml_structure(shape)

@@ -331,18 +331,16 @@ class RestXmlServer(ServerProtocol):
                 headers.update(response_plan(operation, shape).write(error.extra)[1])
         if operation is not None and str(operation.http.get("method", "")).upper() == "HEAD":
             return HTTPResponse(error.status_code, HTTPHeaders(headers), b"")
-        writer = None
-        if shape is not None:
-            value = compile_xml_structure(shape)
-
-            def writer(w: XmlWriter, extra: Mapping[str, Any]) -> None:
-                body_only = {k: v for k, v in extra.items() if k not in ("Code", "Message")}
-                value.write_members(w, body_only)
-
         w = XmlWriter()
         w.parts.append('<?xml version="1.0" encoding="UTF-8"?>\n')
         w.open("Error")
-        write_error_fields(w, error.code, error.message, error.extra, writer)
+        write_error_fields(
+            w,
+            error.code,
+            error.message,
+            error.extra,
+            None if shape is None else compile_xml_structure(shape),
+        )
         w.element("RequestId", error.request_id)
         w.element("HostId", headers["x-amz-id-2"])
         w.close("Error")

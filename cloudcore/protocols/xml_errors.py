@@ -27,6 +27,7 @@ from cloudcore.http import HTTPResponse
 from cloudcore.models.service import OperationModel
 from cloudcore.models.shapes import StructureShape
 from cloudcore.protocols.xml_codec import XmlNode, XmlWriter, body_start, read_xml
+from cloudcore.protocols.xml_shapes import XmlStructure
 
 __all__ = [
     "ErrorReaders",
@@ -167,16 +168,21 @@ def write_error_fields(
     code: str,
     message: str,
     extra: Mapping[str, Any],
-    write_modelled: Callable[[XmlWriter, Mapping[str, Any]], None] | None,
+    modelled: XmlStructure | None,
 ) -> None:
-    """``<Code>``, ``<Message>`` and the extra fields inside an ``<Error>`` element."""
+    """``<Code>``, ``<Message>`` and the extra fields inside an ``<Error>`` element.
+
+    Extra fields the modelled error shape declares are written by their shape; any
+    others go as text elements, so nothing a behaviour adds is lost.
+    """
     w.element("Code", code)
     w.element("Message", message)
     if not extra:
         return
-    if write_modelled is not None:
-        write_modelled(w, extra)
-        return
+    known = modelled.by_name if modelled is not None else {}
+    typed = {k: v for k, v in extra.items() if k in known and k not in ("Code", "Message")}
+    if modelled is not None and typed:
+        modelled.write_members(w, typed)
     for key, value in extra.items():
-        if value is not None:
+        if key not in known and key not in ("Code", "Message") and value is not None:
             w.element(key, value if isinstance(value, str) else str(value))

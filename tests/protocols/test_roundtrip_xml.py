@@ -62,6 +62,12 @@ COMMON_SHAPES: dict[str, Any] = {
         },
     },
     "IntList": {"type": "list", "member": {"shape": "Long"}},
+    "ThingNotFound": {
+        "type": "structure",
+        "exception": True,
+        "error": {"code": "Thing.NotFound", "httpStatusCode": 404},
+        "members": {"ThingId": {"shape": "Str"}, "Attempts": {"shape": "Int"}},
+    },
 }
 
 BODY_MEMBERS: dict[str, Any] = {
@@ -129,7 +135,11 @@ REST_OUTPUT_MEMBERS: dict[str, Any] = {
 
 def _service(protocol: str) -> ServiceModel:
     shapes = dict(COMMON_SHAPES)
-    operation: dict[str, Any] = {"name": "DoThing", "input": {"shape": "ThingInput"}}
+    operation: dict[str, Any] = {
+        "name": "DoThing",
+        "input": {"shape": "ThingInput"},
+        "errors": [{"shape": "ThingNotFound"}],
+    }
     if protocol == "rest-xml":
         shapes.update(REST_XML_SHAPES)
         shapes["ThingInput"] = {"type": "structure", "members": REST_INPUT_MEMBERS}
@@ -311,3 +321,19 @@ def test_error_round_trips() -> None:
         assert parsed["Error"]["Message"] == "no such <thing> & more", protocol
         assert parsed["ResponseMetadata"]["RequestId"] == "req-7", protocol
         assert parsed["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_modelled_error_fields_round_trip() -> None:
+    """Modelled members come back typed at the top level; unmodelled extras stay in Error."""
+    from cloudcore.protocols.base import ServiceErrorSpec
+
+    for protocol, service in SERVICES.items():
+        operation = service.operation_model("DoThing")
+        extra = {"ThingId": "t-1", "Attempts": 3, "Hint": "try again"}
+        spec = ServiceErrorSpec("Thing.NotFound", "gone", 404, "req-8", extra)
+        response = server_protocol(protocol).serialize_error(service, operation, spec)
+        parsed = client_protocol(protocol).parse_response(operation, response)
+        assert parsed["Error"]["Code"] == "Thing.NotFound", protocol
+        assert parsed["ThingId"] == "t-1", protocol
+        assert parsed["Attempts"] == 3, protocol
+        assert parsed["Error"]["Hint"] == "try again", protocol
