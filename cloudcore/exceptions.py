@@ -265,6 +265,11 @@ class ResponseParserError(CloudcoreError):
     of the body, so a proxy's HTML error page is recognisable from the message alone.
     """
 
+    reason: str
+    status_code: int | None
+    request_id: str | None
+    body_start: str
+
     def __init__(
         self,
         reason: str,

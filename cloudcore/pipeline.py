@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from cloudcore import events as ev
 from cloudcore.auth.signers import get_signer
 from cloudcore.auth.signers.base import SigningContext
-from cloudcore.exceptions import DeadlineExceededError, HTTPClientError
+from cloudcore.exceptions import DeadlineExceededError, HTTPClientError, ResponseParserError
 from cloudcore.http import HTTPRequest, HTTPResponse
 from cloudcore.models.validate import validate
 from cloudcore.transport import SendOptions
@@ -303,7 +303,10 @@ class CallPipeline:
                 streaming = operation.has_streaming_output
                 options = SendOptions(stream=streaming, read_timeout=remaining)
                 http_response = s.transport.send(signed, options)
-            parsed = self._parse(operation, http_response)
+            try:
+                parsed = self._parse(operation, http_response)
+            except ResponseParserError as e:
+                parsed = _unparseable_server_error(e, http_response)
             if debug:
                 logger.debug(
                     "Response %s %s: HTTP %s",
@@ -402,6 +405,29 @@ class CallPipeline:
             "Clock skew of %.0f s detected; corrected and re-signing", offset.total_seconds()
         )
         return True
+
+
+def _unparseable_server_error(error: ResponseParserError, response: HTTPResponse) -> dict[str, Any]:
+    """A 5xx or 429 whose body is not the service's (a proxy's HTML page, say) is still an
+    error answer the retry policy can judge by its status; anything else stays a parse error.
+    """
+    status = response.status_code
+    if status < 500 and status != 429:
+        raise error
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    return {
+        "Error": {"Code": str(status), "Message": f"{phrase} ({error.reason})"},
+        "ResponseMetadata": {
+            "HTTPStatusCode": status,
+            "HTTPHeaders": {k.lower(): v for k, v in response.headers.items()},
+            "RequestId": error.request_id or "",
+        },
+    }
 
 
 def _retry_after(response: HTTPResponse | None) -> float | None:

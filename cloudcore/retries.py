@@ -39,6 +39,9 @@ RETRY_COST = 5
 TIMEOUT_COST = 10
 
 
+_SHARED_RNG = random.Random()  # jitter needs no per-client seed
+
+
 @dataclass(frozen=True, slots=True)
 class RetryRules:
     """The per-cloud data: which error codes and statuses are worth a retry."""
@@ -106,7 +109,7 @@ class RetryPolicy:
         self.config = config
         self.rules = rules
         self.max_attempts = 1 if config.mode == "off" else config.max_attempts
-        self._rng = rng or random.Random()
+        self._rng = rng or _SHARED_RNG
         self._quota = QUOTA_CAPACITY
         self._lock = threading.Lock()
         self._limiter = _TokenBucket() if config.mode == "adaptive" else None

@@ -58,6 +58,8 @@ class Session:
         self._credentials: dict[str, Any] = {}
         self._resolvers: dict[str, EndpointResolver] = {}
         self._locations: dict[tuple[str, str | None, str | None], ModelLocation] = {}
+        self._models: dict[ModelLocation, ServiceModel] = {}
+        self._config_defaults: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     # --- models -------------------------------------------------------------------------
@@ -166,7 +168,9 @@ class Session:
         from cloudcore.client.creator import client_class_for
 
         loc = self._locate(service_name, provider, api_version)
-        model = self.loader.service_model_at(loc)
+        model = self._models.get(loc)
+        if model is None:
+            model = self._models[loc] = self.loader.service_model_at(loc)
         creds = self._explicit_credentials(
             access_key_id, access_key_secret, security_token, credentials
         )
@@ -268,6 +272,13 @@ class Session:
         )
 
     def _effective_config(self, config: Config | None, cloud: str) -> Config:
+        defaults = self._config_defaults.get(cloud)
+        if defaults is None:
+            defaults = self._config_defaults[cloud] = self._settings_config(cloud)
+        return (config or Config()).with_defaults(defaults)
+
+    def _settings_config(self, cloud: str) -> dict[str, Any]:
+        """What the environment, config file and defaults say for ``cloud``, resolved once."""
         env = {
             "connect_timeout": "connect_timeout",
             "read_timeout": "read_timeout",
@@ -283,8 +294,7 @@ class Session:
         )
         defaults["retries"] = retries
         defaults["verify"] = self.settings.get("ca_bundle", cloud) or True
-        merged = (config or Config()).with_defaults(defaults)
-        return merged.with_defaults(DEFAULTS)
+        return {**DEFAULTS, **{k: v for k, v in defaults.items() if v is not None}}
 
     def _endpoint_resolver(self, cloud: str) -> EndpointResolver:
         resolver = self._resolvers.get(cloud)

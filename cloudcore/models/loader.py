@@ -49,7 +49,7 @@ __all__ = [
     "validate_model_data",
 ]
 
-PACKAGED_DATA = Path(__file__).resolve().parent.parent / "data"
+PACKAGED_DATA = (Path(__file__).resolve().parent.parent / "data").resolve()
 SERVICE_FILE = "service-2"
 PAGINATORS_FILE = "paginators-1"
 WAITERS_FILE = "waiters-2"

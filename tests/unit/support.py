@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from cloudcore.exceptions import ResponseParserError
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols import REGISTRY
@@ -33,7 +34,12 @@ class EchoJsonClient(ClientProtocol):
         return SerializedRequest("POST", "/", "", headers, body)
 
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
-        data = json.loads(response.body or b"{}")
+        try:
+            data = json.loads(response.body or b"{}")
+        except ValueError as e:
+            raise ResponseParserError(
+                str(e), response.status_code, None, response.body[:64].decode()
+            ) from None
         meta = {"HTTPStatusCode": response.status_code, "RequestId": data.pop("RequestId", "")}
         if response.status_code >= 400:
             return {

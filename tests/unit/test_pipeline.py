@@ -202,3 +202,27 @@ def test_after_call_error_sees_the_exception(make_client: Callable[..., Any]) ->
     with pytest.raises(client.exceptions.WidgetExists):
         client.make_widget(Name="w")
     assert isinstance(seen[0], client.exceptions.WidgetExists)
+
+
+def test_proxy_html_5xx_is_retried_and_other_garbage_is_a_parse_error(
+    make_client: Callable[..., Any],
+) -> None:
+    from cloudcore.exceptions import ResponseParserError
+    from cloudcore.http import HTTPHeaders
+
+    html = HTTPResponse(502, HTTPHeaders({}), b"<html>Bad Gateway</html>")
+    client = make_client(scripted(html, ok()))
+    with_sleep(client)
+    assert client.list_widgets()["ResponseMetadata"]["RetryAttempts"] == 1
+
+    gone = make_client(scripted(html, html, html))
+    with_sleep(gone)
+    with pytest.raises(ClientError) as info:
+        gone.list_widgets()
+    assert info.value.code == "502"
+    assert "Bad Gateway" in str(info.value)
+
+    garbage = HTTPResponse(200, HTTPHeaders({}), b"<html>login page</html>")
+    broken = make_client(scripted(garbage))
+    with pytest.raises(ResponseParserError):
+        broken.list_widgets()
