@@ -32,7 +32,7 @@ from cloudcore.protocols.base import (
     ServerProtocol,
     ServiceErrorSpec,
 )
-from cloudcore.protocols.rest_binding import request_plan, response_plan
+from cloudcore.protocols.rest_binding import request_plan, response_plan, rest_router
 from cloudcore.protocols.xml_codec import XmlNode, XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_errors import (
     find_error_shape,
@@ -274,8 +274,6 @@ class RestXmlServer(ServerProtocol):
     def parse_request(
         self, service: ServiceModel, request: HTTPRequest
     ) -> tuple[OperationModel, dict[str, Any]]:
-        from cloudcore.protocols.rest_binding import rest_router
-
         query = parse_qsl(request.query, keep_blank_values=True)
         operation, labels = rest_router(service).match(request.method, request.path, query)
         params = request_plan(operation).unbind(labels, query, request.headers)
