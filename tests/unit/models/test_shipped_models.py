@@ -287,3 +287,39 @@ def test_validate_models_reads_the_flat_layout(tmp_path: Path) -> None:
     result = _run_tool("tools/validate_models.py", str(tmp_path))
     assert result.returncode == 1
     assert "$.operations.DescribeZones.errors[0]: 'Region' is not an error shape" in result.stdout
+
+
+def test_acm_model_reproduces_the_vendor_sdk_wire_capture(
+    loader: Loader, shared_vectors: Path
+) -> None:
+    from cloudcore.protocols.acm import AcmClient
+
+    capture = json.loads((shared_vectors / "peers" / "peer_vectors.json").read_text())["acm"]
+    sent = {(r["method"], r["path"]): r["body"] for r in capture["wire_capture"]["requests"]}
+    acm = loader.load_service_model("acm")
+    calls = {
+        "PublishConfig": {
+            "dataId": "app.properties",
+            "group": "G1",
+            "content": "hello 中文",
+            "tenant": "ns-1",
+        },
+        "DeleteConfig": {"dataId": "app.properties", "group": "G1", "tenant": "ns-1"},
+        "GetConfig": {"dataId": "app.properties", "group": "DEFAULT_GROUP", "tenant": "ns-1"},
+        "ListenConfigs": {
+            "ListeningConfigs": [
+                {
+                    "dataId": "app.properties",
+                    "group": "DEFAULT_GROUP",
+                    "contentMD5": "3b983dc5c5d4122dca4730be5136fb37",
+                    "tenant": "ns-1",
+                }
+            ],
+            "longPullingTimeout": 30000,
+        },
+    }
+    for name, params in calls.items():
+        request = AcmClient().serialize_request(acm.operation_model(name), params)
+        path = request.path + (f"?{request.query}" if request.query else "")
+        assert (request.method, path) in sent, (name, path)
+        assert request.body.decode("latin-1") == sent[(request.method, path)], name
