@@ -333,11 +333,12 @@ class CallPipeline:
         attempt: int = 1,
         placement: str = "header",
         expires_in: int | None = None,
+        signature_version: str | None = None,
     ) -> HTTPRequest:
         """Sign afresh: a new timestamp and nonce every time."""
         s = self.settings
         names = names or _names(operation)
-        version = s.signature_version
+        version = signature_version or s.signature_version
         handlers = s.emitter.handlers_for(names.choose_signer)
         if handlers:
             choose = ev.ChooseSigner(operation, version, {})

@@ -8,7 +8,7 @@ signature are built from the model only when someone asks (``help()``, an IDE).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -185,6 +185,33 @@ class BaseClient:
             raise ValueError(f"Waiter {waiter_name!r} does not exist; waiters: {names}")
         name, config = found
         return Waiter(name, config, getattr(self, xform_name(config["operation"])))
+
+    # --- presigning ----------------------------------------------------------------------
+
+    def generate_presigned_url(
+        self,
+        ClientMethod: str,
+        Params: Mapping[str, Any] | None = None,
+        ExpiresIn: int = 3600,
+        HttpMethod: str | None = None,
+    ) -> str:
+        """A URL that performs ``ClientMethod`` with ``Params`` for ``ExpiresIn`` seconds."""
+        from cloudcore.client.presign import generate_presigned_url
+
+        return generate_presigned_url(self, ClientMethod, Params, ExpiresIn, HttpMethod)
+
+    def generate_presigned_post(
+        self,
+        Bucket: str,
+        Key: str,
+        Fields: Mapping[str, str] | None = None,
+        Conditions: Sequence[Any] | None = None,
+        ExpiresIn: int = 3600,
+    ) -> dict[str, Any]:
+        """``{"url", "fields"}`` for a browser form that uploads ``Key`` to ``Bucket`` (S3)."""
+        from cloudcore.client.presign import generate_presigned_post
+
+        return generate_presigned_post(self, Bucket, Key, Fields, Conditions, ExpiresIn)
 
     def close(self) -> None:
         """Close the client's connection pools."""

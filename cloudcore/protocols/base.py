@@ -81,6 +81,10 @@ class ClientProtocol(ABC):
     ) -> SerializedRequest:
         """Serialize validated ``params`` (idempotency tokens already filled)."""
 
+    def presign_request(self, operation: OperationModel, request: HTTPRequest) -> HTTPRequest:
+        """The request in the form a presigned URL takes; most protocols need no change."""
+        return request
+
     @abstractmethod
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
         """Parse a response into the output dict, or an ``{"Error": ...}`` dict.
