@@ -265,6 +265,59 @@ class EcsBehaviour(Behaviour):
     def reboot_instance(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         return self._transition(params, {"Running"}, "Starting", "RebootInstance")
 
+    def _batch(
+        self, params: dict[str, Any], allowed: set[str], to: str, action: str
+    ) -> dict[str, Any]:
+        rows = []
+        with self.lock:
+            for instance_id in as_list(require_param(params, "InstanceId"), "InstanceId"):
+                resource = self._instance(instance_id)
+                previous = resource.state
+                if previous not in allowed:
+                    raise self._status_error(resource, action)
+                INSTANCE_LIFECYCLE.move(resource, to, self._now())
+                current = INSTANCE_LIFECYCLE.advance(
+                    resource, self._now(), self.env.transition_seconds
+                )
+                rows.append(
+                    {
+                        "InstanceId": resource.id,
+                        "Code": "200",
+                        "Message": "success",
+                        "PreviousStatus": previous,
+                        "CurrentStatus": current,
+                    }
+                )
+        return {"InstanceResponses": {"InstanceResponse": rows}}
+
+    @emulates("StartInstances")
+    def start_instances(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        return self._batch(params, {"Stopped"}, "Starting", "StartInstances")
+
+    @emulates("StopInstances")
+    def stop_instances(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        return self._batch(params, {"Running"}, "Stopping", "StopInstances")
+
+    @emulates("DescribeInstanceAttribute")
+    def describe_instance_attribute(
+        self, params: dict[str, Any], ctx: CallContext
+    ) -> dict[str, Any]:
+        with self.lock:
+            return self._instance_view(self._instance(require_param(params, "InstanceId")))
+
+    @emulates("ModifyInstanceAttribute")
+    def modify_instance_attribute(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        with self.lock:
+            resource = self._instance(require_param(params, "InstanceId"))
+            for name in ("InstanceName", "Description", "HostName", "DeletionProtection"):
+                if params.get(name) is not None:
+                    resource.fields[name] = params[name]
+            if params.get("SecurityGroupIds"):
+                resource.fields["SecurityGroupIds"] = {
+                    "SecurityGroupId": as_list(params["SecurityGroupIds"])
+                }
+        return {}
+
     def _delete(self, instance_id: Any, force: bool) -> None:
         resource = self._instance(instance_id)
         if resource.state != "Stopped" and not force:
