@@ -65,7 +65,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 # Modules with a ``register_commands(subparsers)`` that adds their own subcommands.
-_COMMAND_MODULES = ("cloudcore.emulator.cli",)
+_COMMAND_MODULES = ("cloudcore.emulator.cli", "cloudcore.demo")
 
 
 def _extra_commands() -> list[Callable[[Any], None]]:
