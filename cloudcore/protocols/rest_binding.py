@@ -604,6 +604,26 @@ def response_plan(operation: OperationModel, shape: StructureShape | None = None
 # --- server routing ----------------------------------------------------------------------
 
 
+def _required_locations(operation: OperationModel) -> tuple[frozenset[str], frozenset[str]]:
+    """Wire names of the required query members and required header members."""
+    shape = operation.input_shape
+    if shape is None:
+        return frozenset(), frozenset()
+    query: set[str] = set()
+    headers: set[str] = set()
+    for name in shape.required_members:
+        member = shape.members.get(name)
+        if member is None:
+            continue
+        location = member.serialization.get("location")
+        wire = str(member.serialization.get("locationName") or name)
+        if location == "querystring":
+            query.add(wire)
+        elif location == "header":
+            headers.add(wire)
+    return frozenset(query), frozenset(headers)
+
+
 class RestRouter:
     """Finds the operation a REST request calls, from its method, path and query."""
 
@@ -616,6 +636,7 @@ class RestRouter:
                 re.Pattern[str],
                 dict[str, str],
                 frozenset[str],
+                frozenset[str],
                 OperationModel,
             ]
         ] = []
@@ -626,14 +647,19 @@ class RestRouter:
             literal = len(_LABEL.sub("", template))
             greedy = int("+}" in template)
             # Most specific first: literal query keys, then literal path text, greedy last.
-            rank = (-len(plan.literal_query_keys), greedy, -literal)
+            # Operations sharing a path (S3's PutObject, CopyObject and UploadPart) are told
+            # apart by their required query members and headers.
+            query_keys, header_names = _required_locations(operation)
+            keys = plan.literal_query_keys | query_keys
+            rank = (-(len(keys) + len(header_names)), greedy, -literal)
             routes.append(
                 (
                     rank,
                     plan.method,
                     plan.path_regex(),
                     plan.label_names(),
-                    plan.literal_query_keys,
+                    keys,
+                    header_names,
                     operation,
                 )
             )
@@ -641,13 +667,22 @@ class RestRouter:
         self._routes = routes
 
     def match(
-        self, method: str, path: str, query: Iterable[tuple[str, str]] = ()
+        self,
+        method: str,
+        path: str,
+        query: Iterable[tuple[str, str]] = (),
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[OperationModel, dict[str, str]]:
-        """``(operation, labels)``; labels decoded. ``UnknownOperationError`` if none fits."""
+        """``(operation, labels)``; labels decoded. ``UnknownOperationError`` if none fits.
+
+        Without ``headers`` no route is excluded for a missing required header.
+        """
         keys = {k for k, _ in query}
         method = method.upper()
-        for _, route_method, regex, names, literal_keys, operation in self._routes:
+        for _, route_method, regex, names, literal_keys, header_names, operation in self._routes:
             if route_method != method or not literal_keys <= keys:
+                continue
+            if headers is not None and not all(h in headers for h in header_names):
                 continue
             found = regex.match(path)
             if found is not None:

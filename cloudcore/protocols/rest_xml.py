@@ -275,7 +275,9 @@ class RestXmlServer(ServerProtocol):
         self, service: ServiceModel, request: HTTPRequest
     ) -> tuple[OperationModel, dict[str, Any]]:
         query = parse_qsl(request.query, keep_blank_values=True)
-        operation, labels = rest_router(service).match(request.method, request.path, query)
+        operation, labels = rest_router(service).match(
+            request.method, request.path, query, request.headers
+        )
         params = request_plan(operation).unbind(labels, query, request.headers)
         plan = _server_plan(operation)
         body = request.body_bytes()
