@@ -131,3 +131,71 @@ def test_bad_waiter_config(tmp_path: Path) -> None:
         client.get_waiter("thing_ready").wait(Id="t", WaiterConfig={"Bogus": 1})
     with pytest.raises(ParamValidationError, match="MaxAttempts"):
         client.get_waiter("thing_ready").wait(Id="t", WaiterConfig={"MaxAttempts": 0})
+
+
+MATRIX = [
+    # (acceptor, stubbed outcome, expected result)
+    ({"matcher": "path", "argument": "Status", "expected": "ready"}, {"Status": "ready"}, True),
+    ({"matcher": "path", "argument": "Status", "expected": "ready"}, {"Status": "nope"}, False),
+    (
+        {"matcher": "pathAll", "argument": "Parts[].State", "expected": "ok"},
+        {"Parts": [{"State": "ok"}, {"State": "ok"}]},
+        True,
+    ),
+    (
+        {"matcher": "pathAll", "argument": "Parts[].State", "expected": "ok"},
+        {"Parts": [{"State": "ok"}, {"State": "no"}]},
+        False,
+    ),
+    ({"matcher": "pathAll", "argument": "Parts[].State", "expected": "ok"}, {"Parts": []}, False),
+    (
+        {"matcher": "pathAny", "argument": "Parts[].State", "expected": "no"},
+        {"Parts": [{"State": "ok"}, {"State": "no"}]},
+        True,
+    ),
+    (
+        {"matcher": "pathAny", "argument": "Parts[].State", "expected": "no"},
+        {"Parts": [{"State": "ok"}]},
+        False,
+    ),
+    ({"matcher": "status", "expected": 200}, {"Status": "x"}, True),
+    ({"matcher": "status", "expected": 404}, ("Thing.NotFound", 404), True),
+    ({"matcher": "error", "expected": "Thing.NotFound"}, ("Thing.NotFound", 404), True),
+    ({"matcher": "error", "expected": "Thing.NotFound"}, ("Other", 400), False),
+    ({"matcher": "error", "expected": True}, ("Other", 400), True),
+    ({"matcher": "error", "expected": False}, {"Status": "x"}, True),
+    ({"matcher": "error", "expected": False}, ("Other", 400), False),
+]
+
+
+@pytest.mark.parametrize(("acceptor", "outcome", "matches"), MATRIX)
+@pytest.mark.parametrize("state", ["success", "failure", "retry"])
+def test_acceptor_matrix_with_the_stubber(
+    tmp_path: Path, acceptor: dict[str, Any], outcome: Any, matches: bool, state: str
+) -> None:
+    from cloudcore.testing import Stubber
+
+    client = make_client(tmp_path, scripted())
+    config = {
+        "operation": "GetThing",
+        "delay": 0,
+        "maxAttempts": 1,
+        "acceptors": [{**acceptor, "state": state}],
+    }
+    w = Waiter("Matrix", config, client.get_thing, sleep=lambda s: None)
+    with Stubber(client) as stub:
+        if isinstance(outcome, tuple):
+            stub.add_client_error("GetThing", outcome[0], "m", outcome[1])
+        else:
+            stub.add_response("GetThing", outcome)
+        if matches and state == "success":
+            w.wait(Id="t")
+        elif matches and state == "failure":
+            with pytest.raises(WaiterError, match="failure state"):
+                w.wait(Id="t")
+        elif isinstance(outcome, tuple) and not (matches and state == "retry"):
+            with pytest.raises(WaiterError, match="unexpected error"):
+                w.wait(Id="t")
+        else:  # retry, or no match on a success: attempts run out
+            with pytest.raises(WaiterError, match="max attempts"):
+                w.wait(Id="t")
