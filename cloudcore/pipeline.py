@@ -55,16 +55,34 @@ __all__ = ["CallPipeline", "Clock", "PipelineSettings"]
 logger = logging.getLogger(__name__)
 
 
+def _system_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class Clock:
-    """UTC now, corrected by the offset learned from a server that said we are skewed."""
+    """UTC now, corrected by the offset learned from a server that said we are skewed.
 
-    __slots__ = ("offset",)
+    ``source`` is the local clock (the system's by default); :meth:`pin` fixes it at one
+    moment, so tests can sign at a known time or simulate a machine whose clock is off.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("offset", "source")
+
+    def __init__(self, source: Callable[[], datetime] | None = None) -> None:
         self.offset = timedelta(0)
+        self.source: Callable[[], datetime] = source or _system_now
+
+    def local(self) -> datetime:
+        """The local clock, uncorrected."""
+        return self.source()
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
+        """The local clock plus the learned offset: the time to sign with."""
+        return self.source() + self.offset
+
+    def pin(self, moment: datetime | None) -> None:
+        """Stop the local clock at ``moment`` (aware UTC); ``None`` restarts the system's."""
+        self.source = _system_now if moment is None else (lambda: moment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +416,7 @@ class CallPipeline:
             server_now = parsedate_to_datetime(date)
         except (TypeError, ValueError):
             return False
-        offset = server_now - datetime.now(timezone.utc)
+        offset = server_now - s.clock.local()
         if abs(offset) < timedelta(seconds=5):
             return False
         s.clock.offset = offset

@@ -13,7 +13,9 @@ language). The method is the operation's ``http.method``, else the service metad
   application/x-www-form-urlencoded`` (signed, so it is sent even without a body).
 
 The signer (``tc3-hmac-sha256``) adds ``X-TC-Timestamp``, ``X-TC-Token`` and
-``Authorization``.
+``Authorization``. A presigned URL takes the legacy GET form instead
+(:meth:`Tc3JsonClient.presign_request`, signed with ``tc-hmac-v1``): ``Action``,
+``Version`` and ``Region`` in the query beside the 0-based flattened params, no body.
 
 Responses are ``{"Response": {..., "RequestId"}}``; the parser unwraps them. Errors come
 with HTTP 200 as ``Response.Error.Code/Message`` and still parse to ``{"Error": {"Code",
@@ -67,6 +69,17 @@ COMMON_PARAMS = frozenset(
         "Token",
     }
 )
+
+
+# X-TC-* headers -> the common query params of the legacy GET form that replace them.
+_LEGACY_COMMON = (("X-TC-Region", "Region"), ("X-TC-Language", "Language"))
+# Headers of the TC3 form that a legacy presigned URL does not carry.
+_TC3_ONLY = frozenset({"content-type", "content-length", "authorization"})
+
+
+def _tc3_only_header(header: str) -> bool:
+    name = header.lower()
+    return name in _TC3_ONLY or name.startswith("x-tc-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +149,31 @@ class Tc3JsonClient(ClientProtocol):
         value = plan.body.to_wire(params)
         body = json.dumps(dict(value), default=_json_default).encode("utf-8")
         return SerializedRequest(plan.method, "/", "", headers, body)
+
+    def presign_request(self, operation: OperationModel, request: HTTPRequest) -> HTTPRequest:
+        """The legacy GET form a presigned URL takes (signed with ``tc-hmac-v1``).
+
+        The ``X-TC-*`` headers become the common params ``Action``, ``Version``,
+        ``Region`` (and ``Language``) in the query, a JSON body is flattened into it with
+        lists numbered from 0, and the request has no body and no ``Content-Type``.
+        """
+        plan = _plan(operation)
+        headers = request.headers
+        pairs: list[tuple[str, str]] = [("Action", plan.action), ("Version", plan.version)]
+        for header, param in _LEGACY_COMMON:
+            value = headers.get(header)
+            if value:
+                pairs.append((param, str(value)))
+        base, _, query = request.url.partition("?")
+        pairs.extend(parse_qsl(query, keep_blank_values=True))
+        body = request.body_bytes()
+        if body.strip():
+            params = plan.body.from_wire(json.loads(body), "")
+            plan.flat.emit("", params, pairs)
+        removed: dict[str, str | None] = {name: None for name in headers if _tc3_only_header(name)}
+        return request.replace(
+            method="GET", url=f"{base}?{urlencode(pairs)}", body=b""
+        ).with_headers(removed)
 
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
         data = load_json_object(response)

@@ -82,6 +82,7 @@ def build() -> ServiceFiles:
             "provider": "tencentcloud",
             "protocol": "tc3-json",
             "signatureVersion": "tc3-hmac-sha256",
+            "presignSignatureVersion": "tc-hmac-v1",
             "endpointPrefix": "cvm",
             "serviceId": "Cvm",
             "serviceFullName": "Cloud Virtual Machine",

@@ -14,6 +14,7 @@ def build() -> ServiceFiles:
             "provider": "tencentcloud",
             "protocol": "tc3-json",
             "signatureVersion": "tc3-hmac-sha256",
+            "presignSignatureVersion": "tc-hmac-v1",
             "endpointPrefix": "sts",
             "serviceId": "Sts",
             "serviceFullName": "Security Token Service",
