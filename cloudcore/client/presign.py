@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from cloudcore.auth.presign import build_presigned_post, check_expires_in
 from cloudcore.exceptions import SigningError
@@ -26,12 +26,10 @@ from cloudcore.models.service import xform_name
 
 if TYPE_CHECKING:
     from cloudcore.client.base import BaseClient
-    from cloudcore.models.service import OperationModel
 
 __all__ = ["generate_presigned_post", "generate_presigned_url", "s3_bucket_url"]
 
 _FORM = "application/x-www-form-urlencoded"
-_BUCKET_PLAN = "presign:bucket-member"
 _DNS_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 
 
@@ -79,12 +77,8 @@ def generate_presigned_url(
     if not isinstance(expires_in, int) or isinstance(expires_in, bool):
         raise SigningError(f"ExpiresIn must be a whole number of seconds, got {expires_in!r}")
     check_expires_in(version, expires_in, settings.credentials(), settings.clock.now())
-    call_params, request = pipeline.prepare(operation, params or {}, {})
+    _, request = pipeline.prepare(operation, params or {}, {})
     request = settings.protocol.presign_request(operation, request)
-    bucket_member = _bucket_member(operation)
-    if bucket_member and call_params.get(bucket_member):
-        style = (client.meta.config.s3 or {}).get("addressing_style", "auto")
-        request = _address_bucket(request, settings.endpoint_url, call_params[bucket_member], style)
     request = _form_into_query(request)
     if http_method:
         request = request.replace(method=http_method.upper())
@@ -96,48 +90,6 @@ def generate_presigned_url(
         signature_version=version,
     )
     return signed.url
-
-
-def _bucket_member(operation: OperationModel) -> str:
-    """The input member naming a bucket that leads the URI path (``/{Bucket}/...``), or "".
-
-    The model marks it with ``contextParam: {"name": "Bucket"}``; such a bucket may move
-    into the host name (virtual-hosted addressing).
-    """
-    cached = operation.plans.get(_BUCKET_PLAN)
-    if cached is None:
-        cached = ""
-        shape = operation.input_shape
-        uri = str(operation.http.get("requestUri", ""))
-        members = shape.raw.get("members", {}) if shape is not None else {}
-        for name, ref in members.items():
-            context = ref.get("contextParam") or {}
-            wire = ref.get("locationName", name)
-            if (
-                context.get("name") == "Bucket"
-                and ref.get("location") == "uri"
-                and uri.startswith(f"/{{{wire}}}")
-            ):
-                cached = name
-                break
-        operation.plans[_BUCKET_PLAN] = cached
-    return str(cached)
-
-
-def _address_bucket(
-    request: HTTPRequest, endpoint_url: str, bucket: str, style: str
-) -> HTTPRequest:
-    """Move the bucket from the path into the host when the addressing style says so."""
-    target = s3_bucket_url(endpoint_url, bucket, style)
-    path_style = f"{endpoint_url.rstrip('/')}/{quote(bucket, safe='')}"
-    if target.rstrip("/") == path_style or not request.url.startswith(path_style):
-        return request
-    rest = request.url[len(path_style) :]
-    if rest and rest[0] not in "/?":
-        return request  # the bucket was only a prefix of a longer first segment
-    if not rest.startswith("/"):
-        rest = "/" + rest
-    return request.replace(url=target.rstrip("/") + rest)
 
 
 def s3_bucket_url(endpoint_url: str, bucket: str, style: str) -> str:
