@@ -56,6 +56,12 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "cloudcore-emulator"
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header reads the emulator's clock: clients learn their skew from it.
+        if timestamp is None:
+            timestamp = self.server.dispatcher.env.clock().timestamp()
+        return super().date_time_string(timestamp)
+
     def log_message(self, format: str, *args: Any) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s " + format, self.address_string(), *args)
