@@ -72,6 +72,7 @@ class Config:
     region_breaker: Any = _UNSET  # a cloudcore.breaker.RegionBreaker
     parameter_validation: bool | None = _UNSET
     language: str | None = _UNSET  # Tencent X-TC-Language / Alibaba AcceptLanguage
+    regional_endpoints: bool | None = _UNSET  # {service}.{region}.<domain> hosts (Tencent)
     _set: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -99,6 +100,14 @@ class Config:
             if style not in _ADDRESSING:
                 raise ConfigError(
                     f"s3.addressing_style must be one of {_ADDRESSING}, got {style!r}"
+                )
+        if self.region_breaker is not None:
+            from cloudcore.breaker import RegionBreaker
+
+            if not isinstance(self.region_breaker, RegionBreaker):
+                raise ConfigError(
+                    "region_breaker must be a cloudcore.breaker.RegionBreaker, "
+                    f"got {self.region_breaker!r}"
                 )
         if self.proxies is not None and not isinstance(self.proxies, Mapping):
             raise ConfigError(f"proxies must be a dict like {{'https': URL}}, got {self.proxies!r}")
@@ -132,5 +141,6 @@ DEFAULTS: Mapping[str, Any] = {
     "max_pool_connections": 10,
     "parameter_validation": True,
     "s3": {"addressing_style": "auto"},
+    "regional_endpoints": False,
 }
 """What applies when neither code, environment nor config file set a value."""

@@ -3,11 +3,18 @@
 Order: an explicit ``endpoint_url`` wins; then the service's per-region ``endpoints``
 entry; then its ``global`` host (products such as STS that one host serves for every
 region); then its ``hostname`` template; then the cloud's template (``regional_hostname``
-when the cloud asks for regional hosts, else ``hostname``). Templates take
-``{service}`` (the model's ``endpointPrefix``) and ``{region}``. A region the data lists
-for neither the cloud nor the service gives :class:`InvalidRegionError` unless the host
-is global; a region name that could not be a host label is always refused, so a region
-can never smuggle a different host into the URL.
+when regional hosts are asked for, else ``hostname``). Templates take ``{service}`` (the
+model's ``endpointPrefix``) and ``{region}``; a ``partitions`` entry (region prefix ->
+domain) moves a templated host into another partition's domain (AWS China). A region the
+data lists for neither the cloud nor the service (a service's own ``regions`` list wins)
+gives :class:`InvalidRegionError` naming the known regions, unless the host is global; a
+region name that could not be a host label is always refused, so a region can never
+smuggle a different host into the URL.
+
+Regional hosts (Tencent Cloud's ``{service}.{region}.tencentcloudapi.com``) are used when
+the caller asks (``Config(regional_endpoints=True)``) or when the service's entry says
+``"regional": true``. A service entry may also carry ``bucket_addressing`` (see
+``cloudcore.s3_addressing``), which the resolved :class:`Endpoint` passes on.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ class Endpoint:
     url: str  # scheme://host[:port][/path]
     signing_region: str
     is_global: bool = False
+    bucket_addressing: Mapping[str, Any] | None = None  # the service's data entry, if any
 
 
 class EndpointResolver:
@@ -48,16 +56,18 @@ class EndpointResolver:
     ) -> Endpoint:
         entry = self._services.get(service, {})
         scheme = entry.get("scheme", self._data.get("scheme", "https"))
+        buckets = entry.get("bucket_addressing")
         if endpoint_url:
             if "://" not in endpoint_url:
                 raise ConfigError(
                     f"endpoint_url must include a scheme (https://...), got {endpoint_url!r}"
                 )
-            return Endpoint(endpoint_url.rstrip("/"), region or "", False)
+            return Endpoint(endpoint_url.rstrip("/"), region or "", False, buckets)
         if region is not None and not _REGION_RE.match(region):
             raise ConfigError(f"{region!r} is not a valid region name")
+        regional = regional or bool(entry.get("regional", False))
         if "global" in entry and not (regional and "hostname" in entry):
-            return Endpoint(f"{scheme}://{entry['global']}", region or "", True)
+            return Endpoint(f"{scheme}://{entry['global']}", region or "", True, buckets)
         if region is None:
             raise ConfigError(
                 f"No region for service {service!r}: pass region_name= or set one in the "
@@ -77,4 +87,4 @@ class EndpointResolver:
             for prefix, suffix in self._data.get("partitions", {}).items():
                 if region.startswith(prefix):
                     host = host.rsplit(".", 2)[0] + "." + suffix
-        return Endpoint(f"{scheme}://{host}", region, False)
+        return Endpoint(f"{scheme}://{host}", region, False, buckets)

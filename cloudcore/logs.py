@@ -100,3 +100,13 @@ def _set_bodies(enabled: bool) -> None:
 def describe_headers(headers: Any) -> str:
     """Headers for a DEBUG line: names with values, credential ones redacted."""
     return redact(", ".join(f"{k}: {v}" for k, v in headers.items()))
+
+
+BODY_LIMIT = 4096
+
+
+def describe_body(body: bytes) -> str:
+    """A body for a DEBUG line: text up to ``BODY_LIMIT`` bytes, else its size."""
+    text = body[:BODY_LIMIT].decode("utf-8", errors="replace")
+    more = len(body) - BODY_LIMIT
+    return text + (f"... ({more} more bytes)" if more > 0 else "")

@@ -43,11 +43,13 @@ from cloudcore.transport import SendOptions
 
 if TYPE_CHECKING:
     from cloudcore.auth.credentials import Credentials
+    from cloudcore.breaker import BreakerState, Route
     from cloudcore.config import Config
     from cloudcore.hooks import HierarchicalEmitter
     from cloudcore.models.service import OperationModel, ServiceModel
     from cloudcore.protocols.base import ClientProtocol
     from cloudcore.retries import RetryPolicy
+    from cloudcore.s3_addressing import BucketAddressing
     from cloudcore.transport import Transport
 
 __all__ = ["CallPipeline", "Clock", "PipelineSettings"]
@@ -106,6 +108,9 @@ class PipelineSettings:
     clock_skew_codes: frozenset[str] = frozenset()
     clock: Clock = field(default_factory=Clock)
     sleep: Callable[[float], None] = time.sleep
+    language: str | None = None  # fills the protocol's language_member when modelled
+    breaker: BreakerState | None = None  # chooses each attempt's endpoint
+    bucket_addressing: BucketAddressing | None = None
 
 
 class _EventNames:
@@ -170,10 +175,20 @@ class CallPipeline:
         for member in operation.idempotency_members:
             if call_params.get(member) is None:
                 call_params[member] = str(uuid.uuid4())
+        language_member = s.protocol.language_member
+        if s.language and language_member and call_params.get(language_member) is None:
+            shape = operation.input_shape
+            if shape is not None and language_member in shape.members:
+                call_params[language_member] = s.language
         if s.parameter_validation:
             validate(operation.input_shape, call_params, operation.name)
         serialized = s.protocol.serialize_request(operation, call_params, s.region_name)
-        request = serialized.to_http(s.endpoint_url)
+        endpoint_url = s.endpoint_url
+        if s.bucket_addressing is not None:
+            endpoint_url, serialized = s.bucket_addressing.apply(
+                endpoint_url, serialized, operation, call_params
+            )
+        request = serialized.to_http(endpoint_url)
         if s.user_agent and "User-Agent" not in request.headers:
             request = request.with_headers({"User-Agent": s.user_agent})
         return call_params, request
@@ -301,7 +316,42 @@ class CallPipeline:
         remaining: float | None,
     ) -> tuple[HTTPResponse | None, dict[str, Any] | None, HTTPClientError | None]:
         s = self.settings
-        signed = self.sign(operation, request, names, attempt)
+        breaker = s.breaker
+        route: Route | None = None
+        signing_region = None
+        if breaker is not None:
+            route = breaker.route()
+            if not route.primary:
+                # The host is swapped before signing: the signed Host is the one connected to.
+                url = breaker.rebase(request.url, route)
+                request = request.replace(url=url).with_headers({"Host": None})
+                signing_region = route.signing_region
+        try:
+            http_response, parsed, error = self._send(
+                operation, request, names, attempt, remaining, signing_region
+            )
+        except BaseException:
+            if breaker is not None and route is not None:
+                breaker.record(route, None)
+            raise
+        if breaker is not None and route is not None:
+            failed = error is not None or (
+                http_response is not None and http_response.status_code >= 500
+            )
+            breaker.record(route, failed)
+        return http_response, parsed, error
+
+    def _send(
+        self,
+        operation: OperationModel,
+        request: HTTPRequest,
+        names: _EventNames,
+        attempt: int,
+        remaining: float | None,
+        signing_region: str | None,
+    ) -> tuple[HTTPResponse | None, dict[str, Any] | None, HTTPClientError | None]:
+        s = self.settings
+        signed = self.sign(operation, request, names, attempt, signing_region=signing_region)
         http_response: HTTPResponse | None = None
         handlers = s.emitter.handlers_for(names.before_send)
         if handlers:
@@ -326,12 +376,7 @@ class CallPipeline:
             except ResponseParserError as e:
                 parsed = _unparseable_server_error(e, http_response)
             if debug:
-                logger.debug(
-                    "Response %s %s: HTTP %s",
-                    operation.name,
-                    attempt,
-                    http_response.status_code,
-                )
+                _log_response(operation.name, attempt, http_response)
         except HTTPClientError as e:
             error = e
             if debug:
@@ -352,6 +397,7 @@ class CallPipeline:
         placement: str = "header",
         expires_in: int | None = None,
         signature_version: str | None = None,
+        signing_region: str | None = None,
     ) -> HTTPRequest:
         """Sign afresh: a new timestamp and nonce every time."""
         s = self.settings
@@ -369,7 +415,7 @@ class CallPipeline:
             return request
         signing = SigningContext(
             credentials=s.credentials(),
-            region=s.signing_region,
+            region=signing_region or s.signing_region,
             service=operation.service_model.signing_name,
             timestamp=s.clock.now(),
             nonce=uuid.uuid4().hex,
@@ -466,12 +512,28 @@ def _retry_after(response: HTTPResponse | None) -> float | None:
 
 
 def _log_request(request: HTTPRequest, attempt: int) -> None:
-    from cloudcore.logs import describe_headers, redact
+    from cloudcore import logs
 
     logger.debug(
         "Request (attempt %d): %s %s headers: %s",
         attempt,
         request.method,
-        redact(request.url),
-        describe_headers(request.headers),
+        logs.redact(request.url),
+        logs.describe_headers(request.headers),
     )
+    if logs.log_bodies and isinstance(request.body, bytes) and request.body:
+        logger.debug("Request body: %s", logs.redact(logs.describe_body(request.body)))
+
+
+def _log_response(operation_name: str, attempt: int, response: HTTPResponse) -> None:
+    from cloudcore import logs
+
+    logger.debug(
+        "Response %s (attempt %d): HTTP %s headers: %s",
+        operation_name,
+        attempt,
+        response.status_code,
+        logs.describe_headers(response.headers),
+    )
+    if logs.log_bodies and response.stream is None and response.body:
+        logger.debug("Response body: %s", logs.redact(logs.describe_body(response.body)))

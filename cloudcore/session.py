@@ -230,6 +230,7 @@ class Session:
         from cloudcore.pipeline import CallPipeline, PipelineSettings
         from cloudcore.protocols import client_protocol
         from cloudcore.retries import RetryPolicy
+        from cloudcore.s3_addressing import BucketAddressing
         from cloudcore.transport import URLLib3Transport
 
         cloud = model.cloud
@@ -239,7 +240,7 @@ class Session:
             region = self.settings.get("region_name", cloud)
         endpoint_url = endpoint_url or self.settings.get("endpoint_url", cloud)
         endpoint = self._endpoint_resolver(cloud).resolve(
-            model.endpoint_prefix, region, endpoint_url
+            model.endpoint_prefix, region, endpoint_url, regional=bool(config.regional_endpoints)
         )
         transport = transport or URLLib3Transport(
             connect_timeout=float(config.connect_timeout or DEFAULTS["connect_timeout"]),
@@ -251,13 +252,15 @@ class Session:
         )
         rules, skew_codes = self._retry_rules(cloud)
         extra = config.user_agent_extra
+        signing_region = endpoint.signing_region or region or ""
+        breaker = config.region_breaker
         return CallPipeline(
             PipelineSettings(
                 service_model=model,
-                protocol=client_protocol(model.protocol),
+                protocol=client_protocol(model.protocol).with_options(language=config.language),
                 endpoint_url=endpoint.url,
                 region_name=region,
-                signing_region=endpoint.signing_region or region or "",
+                signing_region=signing_region,
                 signature_version=config.signature_version or model.signature_version or "none",
                 transport=transport,
                 retry_policy=RetryPolicy(config.retry, rules),
@@ -268,6 +271,9 @@ class Session:
                 parameter_validation=bool(config.parameter_validation),
                 total_timeout=config.total_timeout,
                 clock_skew_codes=skew_codes,
+                language=config.language,
+                breaker=breaker.state_for(endpoint.url, signing_region) if breaker else None,
+                bucket_addressing=BucketAddressing.from_data(endpoint.bucket_addressing, config.s3),
             )
         )
 
@@ -279,22 +285,51 @@ class Session:
 
     def _settings_config(self, cloud: str) -> dict[str, Any]:
         """What the environment, config file and defaults say for ``cloud``, resolved once."""
-        env = {
-            "connect_timeout": "connect_timeout",
-            "read_timeout": "read_timeout",
-            "parameter_validation": "parameter_validation",
-            "language": "language",
-        }
+        get = self.settings.get
         defaults: dict[str, Any] = {
-            field: self.settings.get(name, cloud) for field, name in env.items()
+            name: get(name, cloud)
+            for name in (
+                "connect_timeout",
+                "read_timeout",
+                "total_timeout",
+                "max_pool_connections",
+                "parameter_validation",
+                "language",
+                "regional_endpoints",
+            )
         }
-        retries = RetryConfig(
-            mode=self.settings.get("retry_mode", cloud),
-            max_attempts=self.settings.get("max_attempts", cloud),
+        defaults["retries"] = RetryConfig(
+            mode=get("retry_mode", cloud), max_attempts=get("max_attempts", cloud)
         )
-        defaults["retries"] = retries
-        defaults["verify"] = self.settings.get("ca_bundle", cloud) or True
+        defaults["verify"] = get("ca_bundle", cloud) or True
+        defaults["s3"] = {"addressing_style": get("s3_addressing_style", cloud)}
         return {**DEFAULTS, **{k: v for k, v in defaults.items() if v is not None}}
+
+    def config_sources(
+        self, config: Config | None = None, provider: str | None = None
+    ) -> dict[str, Setting]:
+        """Each Config field a setting can fill, with its value and where it came from.
+
+        A field set on ``config`` comes from code; otherwise the environment, the config
+        file or the default answers (several sources are joined for ``retries``).
+        """
+        from cloudcore.settings import CONFIG_SETTINGS
+
+        cloud = provider or self.provider
+        config = config or Config()
+        effective = config.with_defaults(self._settings_config(cloud or ""))
+        found: dict[str, Setting] = {}
+        for field_name, names in CONFIG_SETTINGS.items():
+            if config.is_set(field_name):
+                found[field_name] = Setting(getattr(config, field_name), "code (Config)")
+                continue
+            value = getattr(effective, field_name)
+            if field_name == "region_name":
+                value = self.settings.get("region_name", cloud)
+            sources = [self.settings.lookup(name, cloud).source for name in names]
+            chosen = [src for src in sources if src != "default"]
+            found[field_name] = Setting(value, "; ".join(dict.fromkeys(chosen)) or "default")
+        return found
 
     def _endpoint_resolver(self, cloud: str) -> EndpointResolver:
         resolver = self._resolvers.get(cloud)

@@ -25,7 +25,7 @@ from typing import Any
 
 from cloudcore.exceptions import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "SettingSpec", "Settings"]
+__all__ = ["CONFIG_SETTINGS", "SETTINGS", "Setting", "SettingSpec", "Settings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,32 @@ SETTINGS: Mapping[str, SettingSpec] = {
         ("CLOUDCORE_ENDPOINT_URL",), {"aws": ("AWS_ENDPOINT_URL",)}, "endpoint_url", None
     ),
     "language": SettingSpec(("CLOUDCORE_LANGUAGE",), {}, "language", None),
+    "total_timeout": SettingSpec(("CLOUDCORE_TOTAL_TIMEOUT",), {}, "total_timeout", None, float),
+    "max_pool_connections": SettingSpec(
+        ("CLOUDCORE_MAX_POOL_CONNECTIONS",), {}, "max_pool_connections", 10, int
+    ),
+    "s3_addressing_style": SettingSpec(
+        ("CLOUDCORE_S3_ADDRESSING_STYLE",), {}, "s3_addressing_style", "auto"
+    ),
+    "regional_endpoints": SettingSpec(
+        ("CLOUDCORE_REGIONAL_ENDPOINTS",), {}, "regional_endpoints", False, _bool
+    ),
 }
+
+CONFIG_SETTINGS: Mapping[str, tuple[str, ...]] = {
+    "region_name": ("region_name",),
+    "connect_timeout": ("connect_timeout",),
+    "read_timeout": ("read_timeout",),
+    "total_timeout": ("total_timeout",),
+    "retries": ("retry_mode", "max_attempts"),
+    "verify": ("ca_bundle",),
+    "max_pool_connections": ("max_pool_connections",),
+    "parameter_validation": ("parameter_validation",),
+    "language": ("language",),
+    "s3": ("s3_addressing_style",),
+    "regional_endpoints": ("regional_endpoints",),
+}
+"""Config field -> the settings (environment variable / config file key) that fill it."""
 
 
 class Settings:

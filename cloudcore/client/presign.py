@@ -14,15 +14,14 @@ signer may be a different scheme from the one calls use: the model's
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from cloudcore.auth.presign import build_presigned_post, check_expires_in
 from cloudcore.exceptions import SigningError
 from cloudcore.http import HTTPRequest
 from cloudcore.models.service import xform_name
+from cloudcore.s3_addressing import BucketAddressing, s3_bucket_url
 
 if TYPE_CHECKING:
     from cloudcore.client.base import BaseClient
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["generate_presigned_post", "generate_presigned_url", "s3_bucket_url"]
 
 _FORM = "application/x-www-form-urlencoded"
-_DNS_BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 
 
 def _operation_name(client: BaseClient, client_method: str) -> str:
@@ -92,24 +90,6 @@ def generate_presigned_url(
     return signed.url
 
 
-def s3_bucket_url(endpoint_url: str, bucket: str, style: str) -> str:
-    """The bucket's URL: virtual-hosted (``bucket.host``) or path style (``host/bucket``).
-
-    ``auto`` uses virtual hosting for DNS-compatible bucket names on the cloud's own
-    hosts and path style elsewhere (a local emulator, an IP address, a custom endpoint).
-    """
-    parts = urlsplit(endpoint_url)
-    host = parts.hostname or ""
-    own_host = host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
-    virtual = style == "virtual" or (
-        style == "auto" and own_host and _DNS_BUCKET.match(bucket) and "." not in bucket
-    )
-    if virtual:
-        netloc = f"{bucket}.{parts.netloc}"
-        return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}/"
-    return f"{endpoint_url.rstrip('/')}/{bucket}"
-
-
 def generate_presigned_post(
     client: BaseClient,
     bucket: str,
@@ -124,8 +104,10 @@ def generate_presigned_post(
             f"Presigned POST forms are an S3 feature; {client.meta.service_model.service_name} "
             "signs with " + settings.signature_version
         )
-    style = (client.meta.config.s3 or {}).get("addressing_style", "auto")
-    url = s3_bucket_url(client.meta.endpoint_url, bucket, style)
+    addressing = settings.bucket_addressing or BucketAddressing.from_data(
+        None, client.meta.config.s3
+    )
+    url = addressing.bucket_url(client.meta.endpoint_url, bucket)
     return build_presigned_post(
         url,
         bucket,

@@ -105,6 +105,7 @@ def _json_bytes(value: Any) -> bytes:
 
 
 class AliyunRoaClient(ClientProtocol):
+    language_member = "AcceptLanguage"
     name = "aliyun-roa"
 
     def serialize_request(

@@ -111,6 +111,7 @@ def _plan(operation: OperationModel) -> _RpcPlan:
 
 class AliyunRpcClient(ClientProtocol):
     name = "aliyun-rpc"
+    language_member = "AcceptLanguage"
 
     def serialize_request(
         self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None

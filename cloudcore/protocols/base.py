@@ -74,6 +74,15 @@ class ClientProtocol(ABC):
     """Client half: params -> request, response -> dict."""
 
     name: str = ""
+    language_member: str | None = None
+    """An input member that carries ``Config.language`` (Alibaba: ``AcceptLanguage``); the
+    pipeline fills it, when the operation models it and the caller left it out."""
+
+    def with_options(self, language: str | None = None) -> ClientProtocol:
+        """This protocol as one client uses it. Instances are shared by every client, so a
+        protocol with per-client options returns a new instance; the rest return ``self``.
+        """
+        return self
 
     @abstractmethod
     def serialize_request(

@@ -128,6 +128,9 @@ class Tc3JsonClient(ClientProtocol):
     def __init__(self, language: str | None = None) -> None:
         self.language = language
 
+    def with_options(self, language: str | None = None) -> Tc3JsonClient:
+        return self if language == self.language else Tc3JsonClient(language)
+
     def serialize_request(
         self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
     ) -> SerializedRequest:
