@@ -38,6 +38,10 @@ class Authenticator:
     def verify(self, service: ServiceModel, request: HTTPRequest) -> VerifiedRequest | None:
         """The verified signer identity, or None for a service whose model is unsigned."""
         scheme = service.signature_version
+        presign_scheme = service.metadata.get("presignSignatureVersion")
+        if presign_scheme and "Authorization" not in request.headers:
+            # A presigned URL carries its signature in the query, in the model's presign scheme.
+            scheme = str(presign_scheme)
         if scheme in UNSIGNED:
             return None
         try:

@@ -5,7 +5,8 @@ The tables are computed once from the models on the search path:
 - Alibaba RPC (``aliyun-rpc``): ``Action`` + ``Version`` from the query or form (or the
   ``x-acs-action``/``x-acs-version`` headers), matched to the models' apiVersion;
 - Tencent Cloud (``tc3-json``): ``X-TC-Action`` with the service named in the TC3
-  credential scope, else the Host's first label;
+  credential scope, else the Host's first label; the legacy signed GET form (presigned
+  URLs: ``SecretId`` in the query) by ``Action`` + ``Version`` like Alibaba RPC;
 - AWS SigV4: the credential scope's service (``Authorization`` header or a presigned
   ``X-Amz-Credential``), matched to the models' signing name; an unsigned request that
   fits nothing else (anonymous S3, presigned POST) goes to S3;
@@ -50,6 +51,7 @@ class Router:
         self.services: list[ServiceModel] = []
         self._rpc: dict[tuple[str, str], list[ServiceModel]] = {}
         self._tc3: dict[str, dict[str, ServiceModel]] = {}
+        self._tc_legacy: dict[tuple[str, str], list[ServiceModel]] = {}
         self._sigv4: dict[str, ServiceModel] = {}
         self._acm: ServiceModel | None = None
         self._s3: ServiceModel | None = None
@@ -72,6 +74,8 @@ class Router:
                 self._rpc.setdefault((model.api_version, op), []).append(model)
         elif protocol == "tc3-json":
             self._tc3.setdefault(model.endpoint_prefix, {})[model.api_version] = model
+            for op in model.operation_names:
+                self._tc_legacy.setdefault((model.api_version, op), []).append(model)
         elif protocol == "acm":
             self._acm = model
         elif model.signature_version in ("v4", "s3v4") or model.cloud == "aws":
@@ -93,6 +97,10 @@ class Router:
             return self._route_tc3(request, authorization)
         if authorization.startswith("AWS4-") or "X-Amz-Credential=" in request.query:
             return self._route_sigv4(request, authorization)
+        if "SecretId=" in request.query:
+            legacy = self._by_action(request, self._tc_legacy)
+            if legacy is not None:
+                return legacy
         rpc = self._route_rpc(request)
         if rpc is not None:
             return rpc
@@ -140,6 +148,20 @@ class Router:
                 "unknown", detail=f"no Alibaba Cloud RPC API {action} at version {version}"
             )
         label = request.host.split(".", 1)[0].split("-", 1)[0]
+        for model in candidates:
+            if model.endpoint_prefix == label:
+                return Route("service", model)
+        return Route("service", candidates[-1])
+
+    def _by_action(
+        self, request: HTTPRequest, table: dict[tuple[str, str], list[ServiceModel]]
+    ) -> Route | None:
+        """The model serving the query's ``Action`` at its ``Version`` (Host label breaks ties)."""
+        params = dict(parse_qsl(request.query))
+        candidates = table.get((params.get("Version", ""), params.get("Action", "")))
+        if not candidates:
+            return None
+        label = request.host.split(".", 1)[0]
         for model in candidates:
             if model.endpoint_prefix == label:
                 return Route("service", model)

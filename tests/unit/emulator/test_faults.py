@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cloudcore.emulator.faults import FaultInjector, FaultRule, FaultSpecError, parse_fault_spec
 
 
@@ -12,8 +11,9 @@ def test_spec_grammar_reads_every_setting() -> None:
         "ecs.DescribeInstances:throttle=0.3,error=0.1,code=Boom,status=500;*:latency=50ms;"
         "s3:reset=1,truncate=0.5,latency=1.5s"
     )
-    assert rules[0] == FaultRule("ecs.DescribeInstances", error=0.1, throttle=0.3,
-                                 code="Boom", status=500)
+    assert rules[0] == FaultRule(
+        "ecs.DescribeInstances", error=0.1, throttle=0.3, code="Boom", status=500
+    )
     assert rules[1] == FaultRule("*", latency_ms=50.0)
     assert rules[2] == FaultRule("s3", reset=1.0, truncate=0.5, latency_ms=1500.0)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cloudcore.emulator.errors import ServiceError
 from cloudcore.emulator.services.cvm import INSTANCE_LIFECYCLE as CVM
 from cloudcore.emulator.services.ecs import INSTANCE_LIFECYCLE as ECS

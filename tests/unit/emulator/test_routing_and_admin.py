@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 import urllib3
-
 from cloudcore.emulator.router import Router
 from cloudcore.emulator.server import Emulator
 from cloudcore.emulator.shape_response import placeholder_output
@@ -21,8 +20,9 @@ def router() -> Router:
     return Router()
 
 
-def _route(router: Router, method: str, path: str, headers: dict[str, str] | None = None,
-           body: bytes = b"") -> str:
+def _route(
+    router: Router, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+) -> str:
     route = router.route(HTTPRequest(method, BASE + path, HTTPHeaders(headers or {}), body))
     if route.service is None:
         return route.kind
@@ -40,8 +40,10 @@ def test_routes_by_protocol(router: Router) -> None:
         "SignedHeaders=host, Signature=x",
     }
     assert _route(router, "POST", "/", tc3) == "tencentcloud.cvm"
-    v4 = {"Authorization": "AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/sts/aws4_request, "
-          "SignedHeaders=host, Signature=x"}
+    v4 = {
+        "Authorization": "AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/sts/aws4_request, "
+        "SignedHeaders=host, Signature=x"
+    }
     assert _route(router, "POST", "/", v4) == "aws.sts"
     presigned = "/b/k?X-Amz-Credential=AK%2F20240101%2Fus-east-1%2Fs3%2Faws4_request"
     assert _route(router, "GET", presigned) == "aws.s3"
@@ -81,8 +83,12 @@ def test_admin_health_and_services(emulator: Emulator) -> None:
     status, data = _admin(emulator, "GET", "services")
     assert status == 200
     assert isinstance(data, dict)
-    assert {"cloud": "aws", "service": "s3", "apiVersion": "2006-03-01",
-            "protocol": "rest-xml"} in data["services"]
+    assert {
+        "cloud": "aws",
+        "service": "s3",
+        "apiVersion": "2006-03-01",
+        "protocol": "rest-xml",
+    } in data["services"]
 
 
 def test_admin_fault_rules_can_be_set_read_added_and_cleared(emulator: Emulator) -> None:
