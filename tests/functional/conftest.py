@@ -1,8 +1,8 @@
 """Functional tests run against the local emulator over loopback HTTP.
 
-The fixtures come from ``cloudcore.testing.emulator_fixtures`` (the plugin users enable
-with ``pytest_plugins``); pytest only honours ``pytest_plugins`` in the root conftest, so
-they are imported here by name.
+The fixtures come from ``cloudcore.testing.emulator_fixtures``, which an installed
+cloudcore registers through its ``pytest11`` entry point. They are imported here by name
+too, so the functional tests also run from a source tree that was never installed.
 """
 
 from cloudcore.testing.emulator_fixtures import (  # noqa: F401
