@@ -130,6 +130,10 @@ class URLLib3Transport:
         self._no_proxy = env.get("NO_PROXY", env.get("no_proxy", ""))
         self._managers: dict[str | None, urllib3.PoolManager] = {}
         self._lock = threading.Lock()
+        # origin ("https://host:port") -> (proxy, pool or None when proxied): the URL's
+        # host part is split, matched against NO_PROXY and mapped to its pool once.
+        self._routes: dict[str, tuple[str | None, Any]] = {}
+        self._default_timeout: urllib3.Timeout | None = None
 
     @staticmethod
     def _proxies_from_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -172,22 +176,53 @@ class URLLib3Transport:
                     self._managers[proxy] = manager
         return manager
 
-    def send(self, request: HTTPRequest, options: SendOptions = DEFAULT_SEND) -> HTTPResponse:
+    def _route(self, origin: str) -> tuple[str | None, Any]:
+        """The proxy and connection pool for one origin, looked up once and cached."""
+        route = self._routes.get(origin)
+        if route is None or (route[1] is not None and route[1].pool is None):  # pool closed
+            proxy = self.proxy_for(origin + "/")
+            pool = None
+            if proxy is None:
+                parts = urlsplit(origin)
+                pool = self._manager(None).connection_from_host(
+                    parts.hostname, parts.port, parts.scheme
+                )
+            route = self._routes[origin] = (proxy, pool)
+        return route
+
+    def _timeout(self, limit: float | None) -> urllib3.Timeout:
+        if limit is None and self._default_timeout is not None:
+            return self._default_timeout
         import urllib3
 
+        read = self.read_timeout if limit is None else min(self.read_timeout, limit)
+        timeout = urllib3.Timeout(connect=min(self.connect_timeout, read), read=read)
+        if limit is None:
+            self._default_timeout = timeout
+        return timeout
+
+    def send(self, request: HTTPRequest, options: SendOptions = DEFAULT_SEND) -> HTTPResponse:
         url = request.url
-        proxy = self.proxy_for(url)
-        read_timeout = self.read_timeout
-        if options.read_timeout is not None:
-            read_timeout = min(read_timeout, options.read_timeout)
-        timeout = urllib3.Timeout(
-            connect=min(self.connect_timeout, read_timeout), read=read_timeout
-        )
-        body = request.body if request.body != b"" else None
+        # Split once per call by position, not by a URL parser: the origin keys the
+        # cached route, the rest is what the pool sends on the request line.
+        start = url.find("//") + 2
+        slash = url.find("/", start)
+        query = url.find("?", start)
+        cut = min(i for i in (slash, query, len(url)) if i >= 0)
+        origin = url[:cut]
+        proxy, pool = self._route(origin)
+        timeout = self._timeout(options.read_timeout)
+        body = request.body or None
         try:
-            raw = self._manager(proxy).urlopen(
+            if pool is None:
+                opener: Any = self._manager(proxy)
+                target = url
+            else:
+                opener = pool
+                target = url[cut:] if url[cut : cut + 1] == "/" else "/" + url[cut:]
+            raw = opener.urlopen(
                 request.method,
-                url,
+                target,
                 body=body,
                 headers=dict(request.headers.items()),
                 redirect=False,
@@ -226,6 +261,7 @@ class URLLib3Transport:
             for manager in self._managers.values():
                 manager.clear()
             self._managers.clear()
+            self._routes.clear()
 
 
 def _map_error(
