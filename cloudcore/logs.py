@@ -31,6 +31,8 @@ _PATTERNS = [
     re.compile(rf"(?i)(\b(?:{_SENSITIVE})\b\s*[=:]\s*)([^&\s,;'\"}}]+)"),
     re.compile(rf"(?i)(['\"](?:{_SENSITIVE})['\"]\s*[:,]\s*['\"])([^'\"]*)"),
     re.compile(r"(?i)((?:Signature|Credential)=)([^,&\s]+)"),
+    # XML elements (AWS STS: <SecretAccessKey>, <SessionToken>).
+    re.compile(rf"(?i)(<(?:{_SENSITIVE})>)([^<]*)"),
 ]
 REDACTED = "***"
 

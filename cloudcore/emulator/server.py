@@ -64,7 +64,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s " + format, self.address_string(), *args)
+            from cloudcore.logs import redact
+
+            # The request line carries presigned and RPC signatures and tokens.
+            logger.debug("%s %s", self.address_string(), redact(format % args))
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -144,6 +144,15 @@ class AliyunRpcClient(ClientProtocol):
             headers["Content-MD5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
         return SerializedRequest(plan.method, "/", encode_query(query), headers, body)
 
+    def presign_request(self, operation: OperationModel, request: HTTPRequest) -> HTTPRequest:
+        """A presigned URL is fetched with GET, every param in the query (the signature
+        covers the method, so a POST without a body must become a GET too)."""
+        body = request.body_bytes().decode("utf-8")
+        base, _, query = request.url.partition("?")
+        joined = "&".join(part for part in (query, body) if part)
+        unsent = {"Content-Type": None, "Content-MD5": None, "Content-Length": None}
+        return request.replace(method="GET", url=f"{base}?{joined}", body=b"").with_headers(unsent)
+
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
         return parse_aliyun_response(_plan(operation).output, response)
 

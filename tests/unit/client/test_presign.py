@@ -349,3 +349,13 @@ def test_presigned_url_through_a_custom_endpoint_stays_path_style(session: Sessi
     url = client.generate_presigned_url("get_object", {"Bucket": "logs-2024", "Key": "a/b"}, 60)
     parts = urlsplit(url)
     assert (parts.netloc, parts.path) == ("127.0.0.1:9000", "/logs-2024/a/b")
+
+
+def test_aliyun_presigned_call_without_params_is_signed_for_get(session: Session) -> None:
+    # A POST with no body would otherwise stay POST, and a GET of its URL would not match.
+    client = _ours(session, "ecs", None, region_name="cn-hangzhou")
+    url = client.generate_presigned_url("describe_regions", {}, ExpiresIn=60)
+    lookup = _lookup(Credentials(KEY_ID, SECRET))
+    assert AcsRpcSigner().verify(HTTPRequest("GET", url), lookup, NOW).access_key_id == KEY_ID
+    with pytest.raises(SignatureVerificationError):
+        AcsRpcSigner().verify(HTTPRequest("POST", url), lookup, NOW)
