@@ -462,6 +462,8 @@ class CallPipeline:
             server_now = parsedate_to_datetime(date)
         except (TypeError, ValueError):
             return False
+        if server_now.tzinfo is None:  # "-0000": a UTC time of unknown origin
+            server_now = server_now.replace(tzinfo=timezone.utc)
         offset = server_now - s.clock.local()
         if abs(offset) < timedelta(seconds=5):
             return False
