@@ -16,7 +16,9 @@ Files may be ``.json`` or ``.json.gz``. Without ``api_version=`` the newest vers
 anywhere on the path is used. Parsed files are cached for the whole process, keyed by
 path, size and modification time, so a second Session or client parses nothing. A model
 from outside the packaged ``data/`` is checked against ``data/schema/`` the first time it
-is read; the packaged models are checked in CI by ``tools/validate_models.py``.
+is read, and a file that passed is remembered in ``~/.cloudcore/cache`` (see
+:mod:`cloudcore.models.model_cache`); the packaged models are checked in CI by
+``tools/validate_models.py``.
 """
 
 from __future__ import annotations
@@ -335,14 +337,27 @@ class Loader:
 
 
 def read_model_file(path: Path, kind: str, packaged: bool) -> Any:
-    """Parse (cached) and, for a model from outside ``data/``, validate once."""
-    data = load_json(path)
-    if not packaged:
-        key = _file_key(path)
-        if key not in _validated:
-            validate_model_data(data, kind, str(path))
-            with _cache_lock:
-                _validated.add(key)
+    """Parse (cached) and, for a model from outside ``data/``, validate once.
+
+    A dropped-in file that passed is remembered on disk (:mod:`.model_cache`), so later
+    processes load its parsed form without parsing or checking it again.
+    """
+    if packaged:
+        return load_json(path)
+    key = _file_key(path)
+    if key in _validated:
+        return load_json(path)
+    from cloudcore.models import model_cache
+
+    disk_key = (str(path.resolve()), key[1], key[2])
+    data = model_cache.load(disk_key, kind)
+    if data is None:
+        data = load_json(path)
+        validate_model_data(data, kind, str(path))
+        model_cache.store(disk_key, kind, data)
+    with _cache_lock:
+        data = _json_cache.setdefault(key, data)
+        _validated.add(key)
     return data
 
 
