@@ -192,10 +192,13 @@ class BaseClient:
         self,
         ClientMethod: str,
         Params: Mapping[str, Any] | None = None,
-        ExpiresIn: int = 3600,
+        ExpiresIn: int | None = None,
         HttpMethod: str | None = None,
     ) -> str:
-        """A URL that performs ``ClientMethod`` with ``Params`` for ``ExpiresIn`` seconds."""
+        """A URL that performs ``ClientMethod`` with ``Params`` for ``ExpiresIn`` seconds.
+
+        ``ExpiresIn`` defaults to an hour, or to the scheme's limit where that is shorter.
+        """
         from cloudcore.client.presign import generate_presigned_url
 
         return generate_presigned_url(self, ClientMethod, Params, ExpiresIn, HttpMethod)

@@ -9,7 +9,8 @@ signer may be a different scheme from the one calls use: the model's
 ``presignSignatureVersion`` names it (Tencent Cloud presigns with ``tc-hmac-v1``).
 
 ``ExpiresIn`` is checked before anything is signed: within the scheme's limit (SigV4:
-604800 s) and not beyond the expiry of temporary credentials.
+604800 s) and not beyond the expiry of temporary credentials. Left out, it is an hour, or
+the scheme's limit where that is shorter (Alibaba RPC 900 s, Tencent legacy 300 s).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cloudcore.auth.presign import build_presigned_post, check_expires_in
+from cloudcore.auth.presign import PRESIGN_MAX_EXPIRES, build_presigned_post, check_expires_in
 from cloudcore.exceptions import SigningError
 from cloudcore.http import HTTPRequest
 from cloudcore.models.service import xform_name
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["generate_presigned_post", "generate_presigned_url", "s3_bucket_url"]
 
 _FORM = "application/x-www-form-urlencoded"
+DEFAULT_EXPIRES_IN = 3600
 
 
 def _operation_name(client: BaseClient, client_method: str) -> str:
@@ -62,7 +64,7 @@ def generate_presigned_url(
     client: BaseClient,
     client_method: str,
     params: Mapping[str, Any] | None,
-    expires_in: int,
+    expires_in: int | None,
     http_method: str | None,
 ) -> str:
     pipeline = client._pipeline
@@ -72,6 +74,8 @@ def generate_presigned_url(
         operation.service_model.metadata.get("presignSignatureVersion")
         or settings.signature_version
     )
+    if expires_in is None:  # an hour, or less where the scheme allows less
+        expires_in = min(DEFAULT_EXPIRES_IN, PRESIGN_MAX_EXPIRES.get(version, DEFAULT_EXPIRES_IN))
     if not isinstance(expires_in, int) or isinstance(expires_in, bool):
         raise SigningError(f"ExpiresIn must be a whole number of seconds, got {expires_in!r}")
     check_expires_in(version, expires_in, settings.credentials(), settings.clock.now())

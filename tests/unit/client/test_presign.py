@@ -359,3 +359,19 @@ def test_aliyun_presigned_call_without_params_is_signed_for_get(session: Session
     assert AcsRpcSigner().verify(HTTPRequest("GET", url), lookup, NOW).access_key_id == KEY_ID
     with pytest.raises(SignatureVerificationError):
         AcsRpcSigner().verify(HTTPRequest("POST", url), lookup, NOW)
+
+
+def test_default_expiry_fits_each_scheme() -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from cloudcore.session import Session
+
+    session = Session()
+    keys = {"access_key_id": "AKIDDEFAULT", "access_key_secret": "default-secret"}
+    s3 = session.create_client("s3", region_name="us-east-1", **keys)
+    url = s3.generate_presigned_url("get_object", {"Bucket": "b", "Key": "k"})
+    assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == ["3600"]
+    ecs = session.create_client("ecs", region_name="cn-hangzhou", **keys)
+    assert "Signature=" in ecs.generate_presigned_url("describe_regions")
+    cvm = session.create_client("cvm", region_name="ap-guangzhou", **keys)
+    assert "Signature=" in cvm.generate_presigned_url("describe_regions")
