@@ -32,6 +32,7 @@ from cloudcore.auth.signers.base import (
     VerifiedRequest,
 )
 from cloudcore.auth.signers.checks import (
+    authorization_fields,
     check_signature,
     check_skew,
     check_token,
@@ -160,9 +161,7 @@ class Acs3Signer(Signer):
         max_skew: timedelta = timedelta(minutes=15),
     ) -> VerifiedRequest:
         headers = request.headers
-        authorization = require(headers.get("Authorization"), "Authorization header")
-        algorithm, _, rest = authorization.partition(" ")
-        fields = dict(part.strip().partition("=")[::2] for part in rest.split(","))
+        algorithm, fields = authorization_fields(request)
         key_id, _, scope = fields.get("Credential", "").partition("/")
         if algorithm != self.algorithm or not key_id or "Signature" not in fields:
             raise SignatureVerificationError(

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from cloudcore.auth.credentials import Credentials, redact_key_id
 from cloudcore.auth.signers.base import SecretLookup, SignatureVerificationError
+from cloudcore.http import HTTPRequest
 
 __all__ = [
     "check_expiry",
@@ -28,6 +29,18 @@ def require(value: str | None, what: str, access_key_id: str = "") -> str:
     if not value:
         raise SignatureVerificationError("missing", f"The request has no {what}.", access_key_id)
     return value
+
+
+def authorization_fields(request: HTTPRequest) -> tuple[str, dict[str, str]]:
+    """``ALGO Credential=...,SignedHeaders=...,Signature=...`` as the algorithm and fields.
+
+    The HMAC-SHA256 schemes (SigV4, TC3, Alibaba V3/V4) all send this layout; spaces after
+    the commas are optional.
+    """
+    header = require(request.headers.get("Authorization"), "Authorization header")
+    algorithm, _, rest = header.partition(" ")
+    fields = dict(part.strip().partition("=")[::2] for part in rest.split(","))
+    return algorithm, fields
 
 
 def lookup_credentials(lookup: SecretLookup, access_key_id: str) -> Credentials:

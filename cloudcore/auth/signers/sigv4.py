@@ -30,6 +30,7 @@ from cloudcore.auth.signers.base import (
     VerifiedRequest,
 )
 from cloudcore.auth.signers.checks import (
+    authorization_fields,
     check_expiry,
     check_signature,
     check_skew,
@@ -251,9 +252,7 @@ class SigV4Signer(Signer):
             token = query.get("X-Amz-Security-Token")
             query_pairs = [(k, v) for k, v in query_pairs if k != "X-Amz-Signature"]
         else:
-            authorization = require(headers.get("Authorization"), "Authorization header")
-            algorithm, _, rest = authorization.partition(" ")
-            fields = dict(part.strip().partition("=")[::2] for part in rest.split(","))
+            algorithm, fields = authorization_fields(request)
             if algorithm != ALGORITHM or not all(
                 fields.get(k) for k in ("Credential", "SignedHeaders", "Signature")
             ):

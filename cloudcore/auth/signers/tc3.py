@@ -25,6 +25,7 @@ from cloudcore.auth.signers.base import (
     VerifiedRequest,
 )
 from cloudcore.auth.signers.checks import (
+    authorization_fields,
     check_signature,
     check_skew,
     check_token,
@@ -117,9 +118,7 @@ class Tc3Signer(Signer):
         max_skew: timedelta = timedelta(minutes=5),
     ) -> VerifiedRequest:
         headers = request.headers
-        authorization = require(headers.get("Authorization"), "Authorization header")
-        algorithm, _, rest = authorization.partition(" ")
-        fields = dict(part.strip().partition("=")[::2] for part in rest.split(","))
+        algorithm, fields = authorization_fields(request)
         key_id, _, scope = fields.get("Credential", "").partition("/")
         date, _, service = scope.partition("/")
         service = service.removesuffix("/tc3_request")
