@@ -51,6 +51,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; with Nagle's algorithm on, the body
+    # waits for the client's delayed ACK (~40 ms a response on keep-alive connections).
+    disable_nagle_algorithm = True
     server: _Server
 
     def version_string(self) -> str:
