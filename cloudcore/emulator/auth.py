@@ -8,10 +8,12 @@ Failures keep the signer's reason (``bad_signature``, ``unknown_key``, ``stale``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from cloudcore.auth.signers import get_signer
 from cloudcore.auth.signers.base import SignatureVerificationError, VerifiedRequest
+from cloudcore.auth.signers.encoding import form_pairs, parse_query
 from cloudcore.emulator.services.base import EmulatorEnv
 from cloudcore.http import HTTPRequest
 from cloudcore.models.service import ServiceModel
@@ -19,6 +21,22 @@ from cloudcore.models.service import ServiceModel
 __all__ = ["AuthRejected", "Authenticator"]
 
 UNSIGNED = frozenset({"", "none"})
+
+
+def _rpc_string_to_sign(request: HTTPRequest) -> str:
+    from cloudcore.auth.signers.acs_rpc import rpc_string_to_sign
+
+    body = request.body_bytes() if request.method.upper() != "GET" else b""
+    params = parse_query(request.query) + form_pairs(request.headers.get("Content-Type"), body)
+    return rpc_string_to_sign(request.method, [(k, v) for k, v in params if k != "Signature"])
+
+
+# Alibaba's RPC front end answers a signature mismatch with the string it signed (after
+# "server string to sign is:"); its SDK reads that back to tell a wrong secret from a
+# wrongly built request.
+_ECHOED_STRING_TO_SIGN: dict[str, Callable[[HTTPRequest], str]] = {
+    "acs-rpc-v1": _rpc_string_to_sign,
+}
 
 
 class AuthRejected(Exception):
@@ -54,7 +72,10 @@ class Authenticator:
         try:
             verified = signer.verify(request, self.env.credentials.lookup, now, self.max_skew)
         except SignatureVerificationError as e:
-            raise AuthRejected(str(e.fields.get("reason", "bad_signature")), str(e)) from None
+            reason = str(e.fields.get("reason", "bad_signature"))
+            echo = _ECHOED_STRING_TO_SIGN.get(scheme)
+            detail = echo(request) if echo is not None and reason == "bad_signature" else str(e)
+            raise AuthRejected(reason, detail) from None
         expiration = verified.credentials.expiration
         if expiration is not None and now >= expiration:
             raise AuthRejected(

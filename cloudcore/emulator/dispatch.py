@@ -101,18 +101,27 @@ class Dispatcher:
                 return Reply(early)
         operation: OperationModel | None = None
         try:
-            verified = self.auth.verify(service, request)
-            ctx = CallContext(request, request_id, service, verified, self.env)
+            # Parsed first to learn the operation (an unsigned one, such as ACM's address
+            # server, skips verification), but a malformed request is only reported after
+            # its signature checked out, as a cloud front end does.
+            rejection: ServiceError | None = None
+            params: dict[str, Any] = {}
             try:
                 operation, params = protocol.parse_request(service, request)
             except UnknownOperationError as e:
-                raise standard_error(
+                rejection = standard_error(
                     service.cloud, service.service_name, "unknown_operation", str(e)
-                ) from None
+                )
             except ValueError as e:
-                raise standard_error(
+                rejection = standard_error(
                     service.cloud, service.service_name, "bad_request", str(e)
-                ) from None
+                )
+            if operation is None or operation.auth_type != "none":
+                verified = self.auth.verify(service, request)
+                ctx = CallContext(request, request_id, service, verified, self.env)
+            if rejection is not None:
+                raise rejection
+            assert operation is not None
             fault = self.faults.decide(service.cloud, service.service_name, operation.name)
             if fault.latency_ms:
                 self._sleep(fault.latency_ms / 1000)

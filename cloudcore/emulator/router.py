@@ -5,8 +5,9 @@ The tables are computed once from the models on the search path:
 - Alibaba RPC (``aliyun-rpc``): ``Action`` + ``Version`` from the query or form (or the
   ``x-acs-action``/``x-acs-version`` headers), matched to the models' apiVersion;
 - Tencent Cloud (``tc3-json``): ``X-TC-Action`` with the service named in the TC3
-  credential scope, else the Host's first label; the legacy signed GET form (presigned
-  URLs: ``SecretId`` in the query) by ``Action`` + ``Version`` like Alibaba RPC;
+  credential scope, else the Host's first label; the legacy signature (``SecretId`` in the
+  query of a GET or presigned URL, or in a POST form body) by ``Action`` + ``Version``
+  like Alibaba RPC;
 - AWS SigV4: the credential scope's service (``Authorization`` header or a presigned
   ``X-Amz-Credential``), matched to the models' signing name; an unsigned request that
   fits nothing else (anonymous S3, presigned POST) goes to S3;
@@ -97,11 +98,12 @@ class Router:
             return self._route_tc3(request, authorization)
         if authorization.startswith("AWS4-") or "X-Amz-Credential=" in request.query:
             return self._route_sigv4(request, authorization)
-        if "SecretId=" in request.query:
-            legacy = self._by_action(request, self._tc_legacy)
+        params = _signed_params(request)
+        if "SecretId" in params:
+            legacy = self._by_action(params, request.host, self._tc_legacy)
             if legacy is not None:
                 return legacy
-        rpc = self._route_rpc(request)
+        rpc = self._route_rpc(request, params)
         if rpc is not None:
             return rpc
         if self._s3 is not None:
@@ -131,15 +133,9 @@ class Router:
             return Route("unknown", detail=f"no AWS model signs as service {service!r}")
         return Route("service", model)
 
-    def _route_rpc(self, request: HTTPRequest) -> Route | None:
-        params = dict(parse_qsl(request.query))
+    def _route_rpc(self, request: HTTPRequest, params: dict[str, str]) -> Route | None:
         action = params.get("Action") or request.headers.get("x-acs-action")
         version = params.get("Version") or request.headers.get("x-acs-version")
-        if not action and request.method == "POST":
-            content_type = str(request.headers.get("Content-Type", ""))
-            if "form-urlencoded" in content_type:
-                form = dict(parse_qsl(request.body_bytes().decode("utf-8", "replace")))
-                action, version = form.get("Action"), form.get("Version")
         if not action or not version:
             return None
         candidates = self._rpc.get((str(version), str(action)))
@@ -154,15 +150,33 @@ class Router:
         return Route("service", candidates[-1])
 
     def _by_action(
-        self, request: HTTPRequest, table: dict[tuple[str, str], list[ServiceModel]]
+        self,
+        params: dict[str, str],
+        host: str,
+        table: dict[tuple[str, str], list[ServiceModel]],
     ) -> Route | None:
-        """The model serving the query's ``Action`` at its ``Version`` (Host label breaks ties)."""
-        params = dict(parse_qsl(request.query))
+        """The model for the params' ``Action`` at their ``Version`` (Host label breaks a tie)."""
         candidates = table.get((params.get("Version", ""), params.get("Action", "")))
         if not candidates:
             return None
-        label = request.host.split(".", 1)[0]
+        label = host.split(".", 1)[0]
         for model in candidates:
             if model.endpoint_prefix == label:
                 return Route("service", model)
         return Route("service", candidates[-1])
+
+
+def _signed_params(request: HTTPRequest) -> dict[str, str]:
+    """The query's params, with a POST form body's beside them (the query wins a clash).
+
+    Alibaba RPC and Tencent's legacy signature both send their common params
+    (``Action``, ``Version``, ``SecretId``...) in either place.
+    """
+    params = dict(parse_qsl(request.query))
+    if request.method == "POST":
+        content_type = str(request.headers.get("Content-Type", ""))
+        if "form-urlencoded" in content_type:
+            form = parse_qsl(request.body_bytes().decode("utf-8", "replace"))
+            for key, value in form:
+                params.setdefault(key, value)
+    return params

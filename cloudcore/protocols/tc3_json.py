@@ -219,13 +219,19 @@ class Tc3JsonServer(ServerProtocol):
         self, service: ServiceModel, request: HTTPRequest
     ) -> tuple[OperationModel, dict[str, Any]]:
         query = parse_qsl(request.query, keep_blank_values=True)
+        body = request.body_bytes()
+        content_type = str(request.headers.get("Content-Type", ""))
+        # The legacy signature's POST form carries Action (and every param) in the body.
+        form = (
+            parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+            if body.strip() and "json" not in content_type
+            else []
+        )
         action = request.headers.get("X-TC-Action") or next(
-            (v for k, v in query if k == "Action"), ""
+            (v for k, v in [*query, *form] if k == "Action"), ""
         )
         operation = service.operation_model(str(action))  # UnknownOperationError if none
         plan = _plan(operation)
-        body = request.body_bytes()
-        content_type = str(request.headers.get("Content-Type", ""))
         if body.strip() and "json" in content_type:
             try:
                 data = json.loads(body)
@@ -235,8 +241,7 @@ class Tc3JsonServer(ServerProtocol):
                 raise ValueError(f"{operation.name}: the body must be a JSON object")
             params: Any = plan.body.from_wire(data, "")
             return operation, dict(params)
-        if body.strip():
-            query.extend(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        query.extend(form)
         pairs = [(k, v) for k, v in query if k not in COMMON_PARAMS]
         params = plan.flat.read(build_tree(pairs), "")
         if params is None:

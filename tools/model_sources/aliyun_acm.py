@@ -202,12 +202,13 @@ def build() -> ServiceFiles:
     b.struct("ServerListResponse", {"servers": "String"}, payload="servers")
     b.operation(
         "GetServerList",
-        "Asked of the address server (not a config server): answers text, one "
-        "'ip[:port]' config server per line.",
+        "Asked of the address server (not a config server), which takes no credentials: "
+        "answers text, one 'ip[:port]' config server per line.",
         input="GetServerListRequest",
         output="ServerListResponse",
         idempotent=True,
         http={"method": "GET", "requestUri": "/diamond-server/diamond"},
+        auth_type="none",
     )
 
     b.paginator(

@@ -146,6 +146,7 @@ class ModelBuilder:
         errors: Iterable[str] = (),
         idempotent: bool = False,
         http: Mapping[str, Any] | None = None,
+        auth_type: str | None = None,
     ) -> None:
         op: dict[str, Any] = {
             "name": name,
@@ -161,6 +162,8 @@ class ModelBuilder:
         op["documentation"] = documentation
         if idempotent:
             op["idempotent"] = True
+        if auth_type is not None:
+            op["authtype"] = auth_type  # "none": the operation is sent unsigned
         if name in self.operations:
             raise ValueError(f"operation {name!r} is defined twice")
         self.operations[name] = op

@@ -136,5 +136,6 @@ class AcmBehaviour(Behaviour):
 
     @emulates("GetServerList")
     def get_server_list(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        host = ctx.request.host.rsplit(":", 1)[0]
-        return {"servers": host + "\n"}
+        # The emulator is its own config server; its port goes with it, since clients
+        # assume the default 8080 for a bare address.
+        return {"servers": ctx.request.host + "\n"}
