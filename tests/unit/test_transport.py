@@ -23,6 +23,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/slow":
             time.sleep(2)
+            self.close_connection = True
+            return  # the client has given up by now
         if self.path == "/truncated":
             self.send_response(200)
             self.send_header("Content-Length", "100")
