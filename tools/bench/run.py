@@ -463,7 +463,7 @@ def targets(everything: dict[str, Results]) -> list[tuple[str, str, str, bool]]:
     imp = st.get("import", {})
     if imp.get("cloudcore") and imp.get("python -c pass"):
         extra = (imp["cloudcore"]["seconds"] - imp["python -c pass"]["seconds"]) * 1000
-        out.append(("import cloudcore", f"+{extra:.1f} ms", "<= +15 ms", extra <= 15))
+        out.append(("import cloudcore", f"{extra:+.1f} ms", "<= +15 ms", extra <= 15))
     for title, secs, kib in (("further client", 0.3e-3, 50), ("new session + client", 2e-3, 200)):
         m = st.get(title, {}).get("cloudcore")
         if m:
