@@ -8,7 +8,9 @@
     │   ├── AmbiguousServiceError         the name exists under several clouds
     │   ├── UnknownAPIVersionError        the service has no such api-version
     │   ├── InvalidModelError             a model file breaks the schema (file, JSON path)
-    │   └── UnknownOperationError         the service has no such operation
+    │   ├── UnknownOperationError         the service has no such operation
+    │   ├── OperationNotPageableError     no paginator of that name
+    │   └── UnknownWaiterError            no waiter of that name
     ├── ParamValidationError            parameters do not fit the input shape (all problems)
     ├── ConfigError                     a Config value or setting is invalid
     │   └── InvalidRegionError            a region the product does not serve
@@ -59,6 +61,7 @@ __all__ = [
     "InvalidRegionError",
     "ModelError",
     "NoCredentialsError",
+    "OperationNotPageableError",
     "PaginationError",
     "ParamValidationError",
     "ProxyConnectionError",
@@ -71,6 +74,7 @@ __all__ = [
     "UnknownAPIVersionError",
     "UnknownOperationError",
     "UnknownServiceError",
+    "UnknownWaiterError",
     "WaiterError",
 ]
 
@@ -164,6 +168,27 @@ class UnknownOperationError(ModelError):
             f"Service {service_name!r} has no operation {operation_name!r}.",
             service_name=service_name,
             operation_name=operation_name,
+        )
+
+
+class OperationNotPageableError(ModelError):
+    def __init__(self, service_name: str, name: str, paginators: Sequence[str]) -> None:
+        super().__init__(
+            f"{service_name} has no paginator {name!r}; "
+            f"paginators: {', '.join(paginators) or 'none'}",
+            service_name=service_name,
+            name=name,
+            paginators=list(paginators),
+        )
+
+
+class UnknownWaiterError(ModelError):
+    def __init__(self, service_name: str, name: str, waiters: Sequence[str]) -> None:
+        super().__init__(
+            f"{service_name} has no waiter {name!r}; waiters: {', '.join(waiters) or 'none'}",
+            service_name=service_name,
+            name=name,
+            waiters=list(waiters),
         )
 
 

@@ -108,7 +108,12 @@ class Session:
         """The credentials the chain finds for a cloud; ``.source`` says where from."""
         cloud = provider or self.provider
         if cloud is None:
-            raise ValueError("get_credentials() needs provider='aliyun'|'tencentcloud'|'aws'")
+            from cloudcore.exceptions import ConfigError
+
+            raise ConfigError(
+                "get_credentials() needs provider='aliyun', 'tencentcloud' or 'aws' "
+                "(or a Session(provider=...))"
+            )
         creds = self._credentials.get(cloud)
         if creds is None:
             with self._lock:

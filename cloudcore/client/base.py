@@ -163,8 +163,12 @@ class BaseClient:
 
         found = self._find("paginators-1", "pagination", operation_name)
         if found is None:
-            names = ", ".join(self._companion("paginators-1", "pagination")) or "none"
-            raise ValueError(f"{operation_name!r} cannot be paginated; paginators: {names}")
+            from cloudcore.exceptions import OperationNotPageableError
+
+            names = list(self._companion("paginators-1", "pagination"))
+            raise OperationNotPageableError(
+                self.meta.service_model.service_name, operation_name, names
+            )
         name, config = found
         operation = str(config.get("operation", name))
         return Paginator(getattr(self, xform_name(operation)), name, config)
@@ -181,8 +185,10 @@ class BaseClient:
 
         found = self._find("waiters-2", "waiters", waiter_name)
         if found is None:
-            names = ", ".join(self.waiter_names) or "none"
-            raise ValueError(f"Waiter {waiter_name!r} does not exist; waiters: {names}")
+            from cloudcore.exceptions import UnknownWaiterError
+
+            service = self.meta.service_model.service_name
+            raise UnknownWaiterError(service, waiter_name, self.waiter_names)
         name, config = found
         return Waiter(name, config, getattr(self, xform_name(config["operation"])))
 

@@ -14,6 +14,8 @@ from cloudcore import exceptions as exc
         exc.UnknownAPIVersionError("ecs", "1999-01-01", ["2014-05-26"]),
         exc.InvalidModelError("/tmp/m.json", "$.shapes.X", "bad"),
         exc.UnknownOperationError("ecs", "Nope"),
+        exc.OperationNotPageableError("ecs", "Nope", ["DescribeInstances"]),
+        exc.UnknownWaiterError("ecs", "nope", ["instance_running"]),
         exc.ParamValidationError("RunInstances", [("ImageId", "missing required parameter")]),
         exc.InvalidRegionError("ecs", "mars-1", ["cn-hangzhou"]),
         exc.NoCredentialsError("aliyun", ["environment"]),

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cloudcore.exceptions import PaginationError, ParamValidationError
+from cloudcore.exceptions import OperationNotPageableError, PaginationError, ParamValidationError
 from cloudcore.http import HTTPRequest, HTTPResponse
 from cloudcore.session import Session
 from cloudcore.transport import MockTransport
@@ -136,7 +136,7 @@ def test_bad_config_and_unknown_paginators(tmp_path: Path) -> None:
     with pytest.raises(PaginationError, match="not a resume token"):
         list(client.get_paginator("ListByToken").paginate(PaginationConfig={"StartingToken": "!!"}))
     assert not client.can_paginate("GetThing")
-    with pytest.raises(ValueError, match="cannot be paginated"):
+    with pytest.raises(OperationNotPageableError, match="has no paginator"):
         client.get_paginator("GetThing")
 
 

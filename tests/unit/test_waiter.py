@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cloudcore.exceptions import ParamValidationError, WaiterError
+from cloudcore.exceptions import ParamValidationError, UnknownWaiterError, WaiterError
 from cloudcore.http import HTTPRequest, HTTPResponse
 from cloudcore.session import Session
 from cloudcore.transport import MockTransport
@@ -52,7 +52,7 @@ def test_waiter_names_and_lookup(tmp_path: Path) -> None:
     client = make_client(tmp_path, scripted())
     assert client.waiter_names == ["all_parts_ok", "thing_gone", "thing_ready"]
     assert client.get_waiter("ThingReady").name == "ThingReady"
-    with pytest.raises(ValueError, match="waiters: all_parts_ok"):
+    with pytest.raises(UnknownWaiterError, match="waiters: all_parts_ok"):
         client.get_waiter("nope")
 
 
