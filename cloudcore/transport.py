@@ -164,14 +164,16 @@ class URLLib3Transport:
                         "maxsize": self.max_pool_connections,
                         "block": False,
                         "retries": False,
-                        "ssl_context": _ssl_context(self.verify),
                     }
                     if self.verify is False:
                         common["cert_reqs"] = "CERT_NONE"
                         common["assert_hostname"] = False
                     if proxy:
+                        common["ssl_context"] = _ssl_context(self.verify)
                         manager = urllib3.ProxyManager(proxy, **common)
                     else:
+                        # The TLS context (its CA store takes ~20 ms to load) is given per
+                        # pool in _route, so plain-HTTP endpoints never build one.
                         manager = urllib3.PoolManager(**common)
                     self._managers[proxy] = manager
         return manager
@@ -184,8 +186,11 @@ class URLLib3Transport:
             pool = None
             if proxy is None:
                 parts = urlsplit(origin)
+                tls = (
+                    {"ssl_context": _ssl_context(self.verify)} if parts.scheme == "https" else None
+                )
                 pool = self._manager(None).connection_from_host(
-                    parts.hostname, parts.port, parts.scheme
+                    parts.hostname, parts.port, parts.scheme, pool_kwargs=tls
                 )
             route = self._routes[origin] = (proxy, pool)
         return route
