@@ -11,7 +11,7 @@ Wire conventions of this API that the model encodes:
 
 from __future__ import annotations
 
-from model_sources.builder import ModelBuilder, ServiceFiles, ref
+from model_sources.builder import Member, ModelBuilder, ServiceFiles, ref
 
 RPC = {"method": "POST", "requestUri": "/"}
 
@@ -416,7 +416,7 @@ def _instances(b: ModelBuilder) -> None:
         },
     )
     b.list_of("DataDiskList", "DataDisk", max=16)
-    create_members = {
+    create_members: dict[str, Member] = {
         "RegionId": "RegionId",
         "ZoneId": "String",
         "ImageId": "String",
@@ -513,7 +513,7 @@ def _instances(b: ModelBuilder) -> None:
         state,
     )
 
-    batch = {
+    batch: dict[str, Member] = {
         "RegionId": "RegionId",
         "InstanceId": ref("InstanceIdList", documentation="Sent as InstanceId.1, .2 ..."),
         "BatchOptimization": "BatchOptimization",
@@ -891,7 +891,7 @@ def _security_groups(b: ModelBuilder) -> None:
         },
     )
     b.list_of("PermissionList", "Permission", max=100)
-    rule = {
+    rule: dict[str, Member] = {
         "RegionId": "RegionId",
         "SecurityGroupId": "String",
         "Permissions": ref("PermissionList", documentation="Sent as Permissions.N.IpProtocol."),
