@@ -11,6 +11,7 @@ and skipped. Sections: see ``SECTIONS``; ``docs/performance.md`` says what each 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -57,7 +58,9 @@ def installed(peer: str) -> bool:
         return False
 
 
-def worker(bench: Bench, *args: str, script: str = "worker.py", env: Any = None) -> Any:
+def worker(
+    bench: Bench, *args: str, script: str = "worker.py", env: dict[str, str] | None = None
+) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, str(HERE / script), *args],
         capture_output=True,
@@ -68,7 +71,8 @@ def worker(bench: Bench, *args: str, script: str = "worker.py", env: Any = None)
     if out.returncode != 0:
         last = (out.stderr.strip().splitlines() or ["(no output)"])[-1]
         raise RuntimeError(f"{' '.join(args[:3])}: {last}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def process_wall(bench: Bench, *args: str) -> float:
@@ -109,10 +113,11 @@ def section_percall(bench: Bench) -> Results:
                 row[peer] = _try(
                     bench,
                     f"{peer} {case}",
-                    lambda p=peer, case=case: worker(
+                    functools.partial(
+                        worker,
                         bench,
                         "percall",
-                        p,
+                        peer,
                         case,
                         bench.url,
                         str(bench.capture),
@@ -135,8 +140,14 @@ def section_codec(bench: Bench) -> Results:
                 row[peer] = _try(
                     bench,
                     f"codec {peer} {case}",
-                    lambda p=peer, case=case, scale=scale: worker(
-                        bench, p, case, str(rounds), str(max(5, n // scale)), script="codec.py"
+                    functools.partial(
+                        worker,
+                        bench,
+                        peer,
+                        case,
+                        str(rounds),
+                        str(max(5, n // scale)),
+                        script="codec.py",
                     ),
                 )
         results[case] = row
@@ -167,19 +178,18 @@ def section_cold(bench: Bench) -> Results:
                 row[peer] = _try(
                     bench,
                     f"cold {peer} {case}",
-                    lambda p=peer, case=case: median_of(
-                        rounds,
-                        lambda: {
-                            "seconds": process_wall(
-                                bench, "cold", p, case, bench.url, str(bench.capture)
-                            )
-                        },
+                    functools.partial(
+                        median_of, rounds, functools.partial(_cold_wall, bench, peer, case)
                     ),
                 )
         if title.startswith("ec2"):
             row["floor"] = results["query"].get("floor", {})
         results[title] = row
     return results
+
+
+def _cold_wall(bench: Bench, peer: str, case: str) -> dict[str, float]:
+    return {"seconds": process_wall(bench, "cold", peer, case, bench.url, str(bench.capture))}
 
 
 def _timed(argv: list[str], env: dict[str, str]) -> float:
@@ -209,7 +219,7 @@ def section_startup(bench: Bench) -> Results:
             peer: _try(
                 bench,
                 f"{title} {peer}",
-                lambda c=code: median_of(rounds, lambda: _snippet(c, bench.env)),
+                functools.partial(median_of, rounds, functools.partial(_snippet, code, bench.env)),
             )
             for peer, code in table.items()
             if installed(peer)
@@ -235,7 +245,7 @@ def section_memory(bench: Bench) -> Results:
             peer: _try(
                 bench,
                 f"memory {peer}",
-                lambda p=peer, c=case, n=clients: worker(bench, "memory", p, c, bench.url, n),
+                functools.partial(worker, bench, "memory", peer, case, bench.url, clients),
             )
             for peer, case in MEMORY_CASES.items()
             if installed(peer)
@@ -249,7 +259,7 @@ def section_throughput(bench: Bench) -> Results:
         peer: _try(
             bench,
             f"throughput {peer}",
-            lambda p=peer: worker(bench, "throughput", p, "query", bench.url, "16", calls),
+            functools.partial(worker, bench, "throughput", peer, "query", bench.url, "16", calls),
         )
         for peer in ("cloudcore", "botocore")
         if installed(peer)
@@ -263,7 +273,7 @@ def section_paginate(bench: Bench) -> Results:
         peer: _try(
             bench,
             f"paginate {peer}",
-            lambda p=peer: worker(bench, "paginate", p, bench.url, rounds),
+            functools.partial(worker, bench, "paginate", peer, bench.url, rounds),
         )
         for peer in ("cloudcore", "botocore")
         if installed(peer)
@@ -472,18 +482,18 @@ def targets(everything: dict[str, Results]) -> list[tuple[str, str, str, bool]]:
             out.append((title, shown, f"< {secs * 1000:g} ms, {kib} KB", ok))
     model = everything.get("model", {})
     for row in model.values():
-        cc, bc = row.get("cloudcore cold"), row.get("botocore (same file)")
-        if cc and bc:
-            ratio = cc["seconds"] / bc["seconds"]
+        cold_cc, same_bc = row.get("cloudcore cold"), row.get("botocore (same file)")
+        if cold_cc and same_bc:
+            ratio = cold_cc["seconds"] / same_bc["seconds"]
             out.append(("large model, cold", f"{ratio:.2f}x botocore", "<= 0.5x", ratio <= 0.5))
         first = row.get("cloudcore first read")
-        if first and bc:
-            ratio = first["seconds"] / bc["seconds"]
+        if first and same_bc:
+            ratio = first["seconds"] / same_bc["seconds"]
             out.append(("large model, first read (once)", f"{ratio:.2f}x botocore", "(none)", True))
     for row in everything.get("throughput", {}).values():
-        cc, bc = row.get("cloudcore"), row.get("botocore")
-        if cc and bc:
-            ratio = cc["calls_per_second"] / bc["calls_per_second"]
+        ours, theirs = row.get("cloudcore"), row.get("botocore")
+        if ours and theirs:
+            ratio = ours["calls_per_second"] / theirs["calls_per_second"]
             out.append(("16-thread throughput", f"{ratio:.2f}x botocore", ">= 2x", ratio >= 2))
     return out
 

@@ -19,6 +19,11 @@ import json
 import sys
 import time
 
+# True only for type checkers: importing typing would count against the peer's cold start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 def _median(values: list[float]) -> float:
     ordered = sorted(values)
@@ -26,7 +31,7 @@ def _median(values: list[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def percall(peer: str, case: str, url: str, capture: str, rounds: str, n: str) -> dict:
+def percall(peer: str, case: str, url: str, capture: str, rounds: str, n: str) -> dict[str, object]:
     from pathlib import Path
 
     from peers import make_call
@@ -45,7 +50,7 @@ def percall(peer: str, case: str, url: str, capture: str, rounds: str, n: str) -
     return {"seconds": _median(walls), "cpu": _median(cpus)}
 
 
-def cold(peer: str, case: str, url: str, capture: str) -> dict:
+def cold(peer: str, case: str, url: str, capture: str) -> dict[str, object]:
     """import + client + one call; the caller times the whole process."""
     if peer == "floor":
         import urllib3
@@ -61,7 +66,7 @@ def cold(peer: str, case: str, url: str, capture: str) -> dict:
     return {}
 
 
-def memory(peer: str, case: str, url: str, clients: str) -> dict:
+def memory(peer: str, case: str, url: str, clients: str) -> dict[str, object]:
     import resource
 
     import peers
@@ -92,7 +97,7 @@ def memory(peer: str, case: str, url: str, clients: str) -> dict:
     return {"bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
-def throughput(peer: str, case: str, url: str, threads: str, calls: str) -> dict:
+def throughput(peer: str, case: str, url: str, threads: str, calls: str) -> dict[str, object]:
     import threading
 
     import peers
@@ -125,7 +130,7 @@ def throughput(peer: str, case: str, url: str, threads: str, calls: str) -> dict
     return {"calls_per_second": total / wall, "cpu": cpu / total}
 
 
-def paginate(peer: str, url: str, rounds: str) -> dict:
+def paginate(peer: str, url: str, rounds: str) -> dict[str, object]:
     import peers
 
     if peer == "cloudcore":
@@ -148,7 +153,7 @@ def paginate(peer: str, url: str, rounds: str) -> dict:
     return {"seconds": _median(walls), "cpu": _median(cpus), "items": items}
 
 
-def model(peer: str) -> dict:
+def model(peer: str) -> dict[str, object]:
     """Load the EC2 model (from the path the caller set), then build a first client."""
     if peer == "cloudcore":
         import cloudcore
@@ -173,7 +178,7 @@ def model(peer: str) -> dict:
     return {"seconds": loaded, "client_seconds": time.perf_counter() - t0}
 
 
-def capture(url: str, path: str) -> dict:
+def capture(url: str, path: str) -> dict[str, object]:
     from peers import capture as capture_requests
 
     with open(path, "w") as f:
@@ -181,7 +186,7 @@ def capture(url: str, path: str) -> dict:
     return {}
 
 
-def prepare_models(directory: str) -> dict:
+def prepare_models(directory: str) -> dict[str, object]:
     """Import botocore's EC2 model whole, and DynamoDB's ListTables, under DIRECTORY."""
     from pathlib import Path
 
@@ -197,7 +202,7 @@ def prepare_models(directory: str) -> dict:
     return {}
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[..., dict[str, object]]] = {
     "percall": percall,
     "cold": cold,
     "memory": memory,
