@@ -35,7 +35,7 @@ class EchoJsonClient(ClientProtocol):
 
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
         try:
-            data = json.loads(response.body or b"{}")
+            data: dict[str, Any] = json.loads(response.body or b"{}")
         except ValueError as e:
             raise ResponseParserError(
                 str(e), response.status_code, None, response.body[:64].decode()

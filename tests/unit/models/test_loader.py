@@ -3,7 +3,9 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cloudcore.exceptions import (
@@ -88,12 +90,19 @@ def test_name_under_two_clouds_needs_a_provider(tmp_path: Path) -> None:
     assert loader.load_service_model("widgets", provider="aliyun").cloud == "aliyun"
 
 
-def test_parsed_models_are_shared_across_loaders(tmp_path: Path, monkeypatch) -> None:
+def test_parsed_models_are_shared_across_loaders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_model(tmp_path, widget_model())
     first = Loader([tmp_path]).load_service_model("widgets")
     calls: list[Path] = []
     original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: calls.append(self) or original(self))
+
+    def counting_read_bytes(self: Path) -> bytes:
+        calls.append(self)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
     second = Loader([tmp_path]).load_service_model("widgets")
     assert second is first
     assert calls == []
@@ -118,7 +127,7 @@ def test_parsed_models_are_shared_across_loaders(tmp_path: Path, monkeypatch) ->
     ],
 )
 def test_broken_user_model_names_file_path_and_problem(
-    tmp_path: Path, mutate, json_path: str, problem: str
+    tmp_path: Path, mutate: Callable[[dict[str, Any]], object], json_path: str, problem: str
 ) -> None:
     model = widget_model()
     mutate(model)
@@ -137,13 +146,16 @@ def test_invalid_json_is_a_model_error(tmp_path: Path) -> None:
         Loader([tmp_path]).load_service_model("widgets")
 
 
-def test_user_model_is_validated_once(tmp_path: Path, monkeypatch) -> None:
+def test_user_model_is_validated_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_model(tmp_path, widget_model(version="2030-01-01"))
     calls: list[str] = []
     original = loader_mod.validate_model_data
-    monkeypatch.setattr(
-        loader_mod, "validate_model_data", lambda *a: calls.append(a[2]) or original(*a)
-    )
+
+    def counting_validate(data: Any, kind: str, source: str) -> None:
+        calls.append(source)
+        original(data, kind, source)
+
+    monkeypatch.setattr(loader_mod, "validate_model_data", counting_validate)
     Loader([tmp_path]).load_service_model("widgets")
     loader_mod._model_cache.clear()
     Loader([tmp_path]).load_service_model("widgets")
@@ -165,7 +177,7 @@ def test_concurrent_loading_gives_one_model(tmp_path: Path) -> None:
     assert len({id(m) for m in results}) == 1
 
 
-def test_default_search_path_order(tmp_path: Path, monkeypatch) -> None:
+def test_default_search_path_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLOUDCORE_DATA_PATH", f"{tmp_path / 'x'}:{tmp_path / 'y'}")
     paths = loader_mod.default_search_paths()
     assert paths[:2] == [tmp_path / "x", tmp_path / "y"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cloudcore.exceptions import InvalidModelError
@@ -20,9 +21,12 @@ def _new_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         monkeypatch.setattr(loader_mod, cache_name(cache), type(cache)())
     checks: list[str] = []
     original = loader_mod.validate_model_data
-    monkeypatch.setattr(
-        loader_mod, "validate_model_data", lambda *a: checks.append(a[2]) or original(*a)
-    )
+
+    def counting_validate(data: Any, kind: str, source: str) -> None:
+        checks.append(source)
+        original(data, kind, source)
+
+    monkeypatch.setattr(loader_mod, "validate_model_data", counting_validate)
     return checks
 
 

@@ -52,9 +52,12 @@ def test_unknown_operation_and_dangling_reference() -> None:
         model.operation_model("Nope")
     broken = widget_model()
     broken["shapes"]["TagList"]["member"] = {"shape": "Missing"}
-    tags = ServiceModel(broken).operation_model("MakeWidget").input_shape.members["Tags"]  # type: ignore[union-attr]
+    request_shape = ServiceModel(broken).operation_model("MakeWidget").input_shape
+    assert request_shape is not None
+    tags = request_shape.members["Tags"]
+    assert isinstance(tags, ListShape)
     with pytest.raises(InvalidModelError, match="Missing"):
-        _ = tags.member  # type: ignore[attr-defined]
+        _ = tags.member
 
 
 @pytest.mark.parametrize(

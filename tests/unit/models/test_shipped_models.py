@@ -297,7 +297,7 @@ def test_acm_model_reproduces_the_vendor_sdk_wire_capture(
     capture = json.loads((shared_vectors / "peers" / "peer_vectors.json").read_text())["acm"]
     sent = {(r["method"], r["path"]): r["body"] for r in capture["wire_capture"]["requests"]}
     acm = loader.load_service_model("acm")
-    calls = {
+    calls: dict[str, dict[str, Any]] = {
         "PublishConfig": {
             "dataId": "app.properties",
             "group": "G1",
@@ -322,4 +322,5 @@ def test_acm_model_reproduces_the_vendor_sdk_wire_capture(
         request = AcmClient().serialize_request(acm.operation_model(name), params)
         path = request.path + (f"?{request.query}" if request.query else "")
         assert (request.method, path) in sent, (name, path)
+        assert isinstance(request.body, bytes)
         assert request.body.decode("latin-1") == sent[(request.method, path)], name

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from cloudcore.exceptions import ParamValidationError
@@ -11,7 +12,7 @@ from tests.unit.support import service_model
 SHAPE = service_model().operation_model("MakeWidget").input_shape
 
 
-def problems(params: dict) -> list[tuple[str, str]]:
+def problems(params: dict[str, Any]) -> list[tuple[str, str]]:
     with pytest.raises(ParamValidationError) as info:
         validate(SHAPE, params, "MakeWidget")
     return list(info.value.problems)
