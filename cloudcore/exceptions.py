@@ -235,6 +235,9 @@ class InvalidRegionError(ConfigError):
 
 
 class NoCredentialsError(CloudcoreError):
+    provider: str
+    looked_in: list[str]
+
     def __init__(self, provider: str = "", looked_in: Sequence[str] = ()) -> None:
         where = "; ".join(looked_in) if looked_in else "nowhere"
         super().__init__(
@@ -271,6 +274,10 @@ class PaginationError(CloudcoreError):
 
 
 class WaiterError(CloudcoreError):
+    name: str
+    reason: str
+    last_response: Any
+
     def __init__(self, name: str, reason: str, last_response: Any = None) -> None:
         super().__init__(
             f"Waiter {name} failed: {reason}",
