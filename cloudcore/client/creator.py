@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from cloudcore import events as ev
 from cloudcore.client.base import BaseClient, OperationMethod
 
 if TYPE_CHECKING:
@@ -40,8 +39,10 @@ def _build(model: ServiceModel, emitter: HierarchicalEmitter | None) -> type[Bas
         method = OperationMethod(op_name, _python_name(op_name), name)
         attrs[method.__name__] = method
     bases: list[type] = [BaseClient]
-    if emitter is not None:
-        event = ev.CreatingClientClass(model.service_name, attrs, bases)
+    if emitter is not None:  # only a session whose handlers customise classes gets here
+        from cloudcore.events import CreatingClientClass
+
+        event = CreatingClientClass(model.service_name, attrs, bases)
         emitter.emit(f"creating-client-class.{model.service_name}", event)
         attrs, bases = event.class_attributes, event.bases
     return type(name, tuple(bases), attrs)
