@@ -27,6 +27,7 @@ def test_rpc_flattens_nested_params_one_based() -> None:
     assert request.query == (
         "Version=2020-01-01&Action=DescribeThings&Format=JSON&RegionId=cn-hangzhou"
     )
+    assert isinstance(request.body, bytes)
     assert parse_qsl(request.body.decode()) == [
         ("Name", "a b"),
         ("Tag.1.Key", "k"),
@@ -74,6 +75,7 @@ def test_tc3_sends_json_as_given_and_unwraps() -> None:
     operation = generic_operation("tc3-json", "DescribeThings", "2021-01-01", service="thing")
     params = {"Filters": [{"Name": "n", "Values": ["中"]}], "Limit": 1, "Flag": None}
     request = client_protocol("tc3-json").serialize_request(operation, params, "ap-guangzhou")
+    assert isinstance(request.body, bytes)
     assert json.loads(request.body) == params
     assert request.headers["X-TC-Action"] == "DescribeThings"
     assert request.headers["X-TC-Version"] == "2021-01-01"
@@ -102,6 +104,7 @@ def test_roa_fills_labels_and_sends_the_rest() -> None:
         put, {"ClusterId": "c 1", "name": "x", "size": 2}, None
     )
     assert (request.method, request.path, request.query) == ("PUT", "/clusters/c%201", "")
+    assert isinstance(request.body, bytes)
     assert json.loads(request.body) == {"name": "x", "size": 2}
     get = generic_operation("aliyun-roa", "ListClusters", "2015-12-15", path="/clusters")
     request = client_protocol("aliyun-roa").serialize_request(

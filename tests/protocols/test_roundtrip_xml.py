@@ -198,7 +198,7 @@ def values(shape: Shape, protocol: str) -> st.SearchStrategy[Any]:
     location = ser.get("location")
     if isinstance(shape, StructureShape):
         members = {n: values(m, protocol) for n, m in shape.members.items()}
-        return st.fixed_dictionaries({}, optional=members).filter(bool)  # type: ignore[arg-type]
+        return st.fixed_dictionaries({}, optional=members).filter(bool)
     if isinstance(shape, ListShape):
         return st.lists(values(shape.member, protocol), min_size=1, max_size=3)
     if isinstance(shape, MapShape):

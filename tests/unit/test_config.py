@@ -24,7 +24,7 @@ def test_config_is_frozen_and_checked() -> None:
         {"verify": 3},
     ):
         with pytest.raises(ConfigError):
-            Config(**bad)  # type: ignore[arg-type]
+            Config(**bad)
 
 
 def test_merge_lays_set_fields_over() -> None:

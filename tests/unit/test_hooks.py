@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from cloudcore.hooks import HierarchicalEmitter
@@ -85,9 +86,12 @@ def test_non_callable_handler_is_refused() -> None:
 def test_concurrent_registration_keeps_every_handler() -> None:
     emitter = HierarchicalEmitter()
 
+    def tagged(n: int, i: int) -> Callable[[object], tuple[int, int]]:
+        return lambda event: (n, i)
+
     def register_many(n: int) -> None:
         for i in range(50):
-            emitter.register("x", lambda e, n=n, i=i: (n, i))
+            emitter.register("x", tagged(n, i))
 
     threads = [threading.Thread(target=register_many, args=(n,)) for n in range(8)]
     for t in threads:

@@ -30,7 +30,7 @@ def with_sleep(client: Any) -> list[float]:
 
 
 def scripted(*outcomes: Any) -> Callable[[Any], HTTPResponse]:
-    queue = list(outcomes)
+    queue: list[HTTPResponse | BaseException] = list(outcomes)
 
     def handler(request: Any) -> HTTPResponse:
         outcome = queue.pop(0)

@@ -40,7 +40,7 @@ def make_client(tmp_path: Path, handler: Any) -> Any:
 
 
 def waiter(client: Any, name: str, slept: list[float]) -> Waiter:
-    w = client.get_waiter(name)
+    w: Waiter = client.get_waiter(name)
     w._sleep = slept.append
     return w
 
