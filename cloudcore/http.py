@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from typing import IO, Any, TypeAlias
 from urllib.parse import quote, urlsplit
 
-__all__ = ["Body", "HTTPHeaders", "HTTPRequest", "HTTPResponse", "StreamingBody", "encode_query"]
+__all__ = [
+    "Body",
+    "HTTPHeaders",
+    "HTTPRequest",
+    "HTTPResponse",
+    "StreamingBody",
+    "encode_query",
+    "percent_encode",
+]
 
 Body: TypeAlias = "bytes | IO[bytes]"
 """A request body: bytes, or a readable binary file object for streaming uploads."""
@@ -75,9 +83,33 @@ class HTTPHeaders(Mapping[str, str]):
         return f"HTTPHeaders({list(self)!r})"
 
 
+# Encoded forms of the strings calls send again and again (parameter names, actions,
+# versions, regions), so a call pays one dict look-up for them rather than a ``quote``.
+# Bounded: cleared when full, which only costs re-encoding.
+_ENCODED: dict[str, str] = {}
+_ENCODED_MAX = 4096
+_ENCODED_LONGEST = 128  # longer strings are rarely repeated; not worth keeping
+
+
+def percent_encode(text: str) -> str:
+    """RFC 3986: everything but ``A-Za-z0-9-_.~`` as ``%XX`` (UTF-8, upper-case hex)."""
+    encoded = _ENCODED.get(text)
+    if encoded is None:
+        if text.isalnum() and text.isascii():  # nothing to escape (nonces, digests, ids)
+            return text
+        encoded = quote(text, safe="-_.~")
+        if len(text) <= _ENCODED_LONGEST:
+            if len(_ENCODED) >= _ENCODED_MAX:
+                _ENCODED.clear()
+            _ENCODED[text] = encoded
+    return encoded
+
+
 def encode_query(pairs: Iterable[tuple[str, str]], safe: str = "-_.~") -> str:
     """``k=v&k=v`` with RFC 3986 percent-encoding (``%20`` for space, upper-case hex)."""
-    return "&".join(f"{quote(k, safe=safe)}={quote(v, safe=safe)}" for k, v in pairs)
+    if safe == "-_.~":
+        return "&".join([f"{percent_encode(k)}={percent_encode(v)}" for k, v in pairs])
+    return "&".join([f"{quote(k, safe=safe)}={quote(v, safe=safe)}" for k, v in pairs])
 
 
 @dataclass(frozen=True, slots=True)

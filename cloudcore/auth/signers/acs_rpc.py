@@ -72,7 +72,10 @@ _OWNED = frozenset(
 def rpc_string_to_sign(method: str, params: Iterable[tuple[str, str]]) -> str:
     """``METHOD&%2F&<encoded sorted k=v list>``; repeated keys are sorted by value."""
     canonical = "&".join([f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(params)])
-    return f"{method.upper()}&%2F&{percent_encode(canonical)}"
+    # Encoding the list again: its parts are encoded already, so only "%", "=" and "&"
+    # are left to escape (the same result as percent_encode, without a pass per byte).
+    encoded = canonical.replace("%", "%25").replace("=", "%3D").replace("&", "%26")
+    return f"{method.upper()}&%2F&{encoded}"
 
 
 def rpc_signature(string_to_sign: str, secret: str) -> str:

@@ -10,7 +10,9 @@ import codecs
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote, unquote, unquote_plus
+from urllib.parse import unquote, unquote_plus
+
+from cloudcore.http import percent_encode
 
 __all__ = [
     "FORM_CONTENT_TYPE",
@@ -48,11 +50,6 @@ UNSIGNABLE_HEADERS = frozenset(
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def percent_encode(text: str) -> str:
-    """RFC 3986: everything but ``A-Za-z0-9-_.~`` as ``%XX`` (UTF-8, upper-case hex)."""
-    return quote(text, safe="-_.~")
 
 
 def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
