@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from cloudcore.exceptions import ResponseParserError
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
@@ -19,6 +19,13 @@ from cloudcore.protocols import REGISTRY
 from cloudcore.protocols.base import ClientProtocol, SerializedRequest
 
 PROTOCOL = "x-echo-json"
+
+
+class AccessKeys(TypedDict):
+    """A key pair as ``create_client(**keys)`` takes it."""
+
+    access_key_id: str
+    access_key_secret: str
 
 
 class EchoJsonClient(ClientProtocol):

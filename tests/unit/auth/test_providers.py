@@ -622,9 +622,12 @@ def test_aws_file_variables(tmp_path: Path) -> None:
         tmp_path / "k.ini",
         f"[profile y]\naws_access_key_id = AKIDk\naws_secret_access_key = {SECRET}\n",
     )
-    environ = {"AWS_SHARED_CREDENTIALS_FILE": str(creds_file), "AWS_CONFIG_FILE": str(config_file)}
-    assert aws_creds(tmp_path, "x", **environ).access_key_id == "AKIDc"
-    assert aws_creds(tmp_path, "y", **environ).access_key_id == "AKIDk"
+    files = {"AWS_SHARED_CREDENTIALS_FILE": str(creds_file), "AWS_CONFIG_FILE": str(config_file)}
+    for profile, key_id in (("x", "AKIDc"), ("y", "AKIDk")):
+        chain = build_chain(
+            "aws", profile=profile, environ={**METADATA_OFF, **files}, home=tmp_path
+        )
+        assert chain.resolve().get_frozen().access_key_id == key_id
 
 
 def test_aws_role_with_source_profile(tmp_path: Path) -> None:
@@ -1059,7 +1062,7 @@ def test_chain_repr_and_errors_never_show_secrets(tmp_path: Path) -> None:
     )
     chain = build_chain("aliyun", environ=METADATA_OFF, home=tmp_path)
     creds = chain.resolve()
-    assert creds.security_token == TOKEN
+    assert creds.get_frozen().security_token == TOKEN
     assert_no_secrets(
         repr(chain), chain.name, repr(creds), str(creds), creds.source, chain.looked_in()
     )
@@ -1069,8 +1072,9 @@ def test_chain_repr_and_errors_never_show_secrets(tmp_path: Path) -> None:
 def test_custom_chain_order() -> None:
     first = ExplicitProvider(access_key_id="AKIDone", access_key_secret=SECRET)
     second = EnvironmentProvider("aws", env_keys("aws", "AKIDtwo"))
-    assert CredentialChain([first, second], "aws").resolve().access_key_id == "AKIDone"
-    assert CredentialChain([ExplicitProvider(), second], "aws").resolve().access_key_id == "AKIDtwo"
+    assert CredentialChain([first, second], "aws").resolve().get_frozen().access_key_id == "AKIDone"
+    fallback = CredentialChain([ExplicitProvider(), second], "aws").resolve()
+    assert fallback.get_frozen().access_key_id == "AKIDtwo"
 
 
 def test_session_uses_the_chain(tmp_path: Path) -> None:

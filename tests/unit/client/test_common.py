@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,9 +13,9 @@ from cloudcore.http import HTTPRequest, HTTPResponse
 from cloudcore.session import Session
 from cloudcore.transport import MockTransport
 
-from tests.unit.support import json_response
+from tests.unit.support import AccessKeys, json_response
 
-KEYS = {"access_key_id": "AKIDCOMMON", "access_key_secret": "common-secret"}
+KEYS: AccessKeys = {"access_key_id": "AKIDCOMMON", "access_key_secret": "common-secret"}
 
 
 def test_aliyun_rpc_common_call_is_signed_and_parsed() -> None:
@@ -55,7 +57,7 @@ def test_aliyun_roa_common_call_fills_path_labels() -> None:
 
 
 def test_tencent_common_call_and_http_200_errors_raise() -> None:
-    answers = iter(
+    answers: Iterator[dict[str, Any]] = iter(
         [
             {"Response": {"TotalCount": 0, "RequestId": "r1"}},
             {

@@ -366,8 +366,10 @@ def test_default_expiry_fits_each_scheme() -> None:
 
     from cloudcore.session import Session
 
+    from tests.unit.support import AccessKeys
+
     session = Session()
-    keys = {"access_key_id": "AKIDDEFAULT", "access_key_secret": "default-secret"}
+    keys: AccessKeys = {"access_key_id": "AKIDDEFAULT", "access_key_secret": "default-secret"}
     s3 = session.create_client("s3", region_name="us-east-1", **keys)
     url = s3.generate_presigned_url("get_object", {"Bucket": "b", "Key": "k"})
     assert parse_qs(urlsplit(url).query)["X-Amz-Expires"] == ["3600"]
