@@ -25,8 +25,8 @@ those are the :class:`~cloudcore.protocols.base.ClientProtocol`, the
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -192,6 +192,8 @@ class CallPipeline:
             call_params = event.params
         for member in operation.idempotency_members:
             if call_params.get(member) is None:
+                import uuid  # idempotency tokens are UUIDs; few operations have one
+
                 call_params[member] = str(uuid.uuid4())
         language_member = s.protocol.language_member
         if s.language and language_member and call_params.get(language_member) is None:
@@ -436,7 +438,7 @@ class CallPipeline:
             region=signing_region or s.signing_region,
             service=operation.service_model.signing_name,
             timestamp=s.clock.now(),
-            nonce=uuid.uuid4().hex,
+            nonce=os.urandom(16).hex(),  # 32 random hex digits, as uuid4().hex was
             placement="query" if placement == "query" else "header",
             expires_in=expires_in,
         )

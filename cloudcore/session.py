@@ -11,7 +11,7 @@ client owns its connection pool. Creating clients from many threads at once is s
 from __future__ import annotations
 
 import os
-import platform
+import sys
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Session"]
 
-_USER_AGENT = f"cloudcore/{__version__} Python/{platform.python_version()}"
+_USER_AGENT = f"cloudcore/{__version__} Python/{'.'.join(map(str, sys.version_info[:3]))}"
 _rules_cache: dict[tuple[int, str], tuple[RetryRules, frozenset[str]]] = {}
 
 

@@ -16,7 +16,6 @@ source, e.g. ``Setting("cn-hangzhou", "environment variable ALIBABA_CLOUD_REGION
 
 from __future__ import annotations
 
-import configparser
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -132,6 +131,8 @@ class Settings:
         if self._file is None:
             values: dict[str, str] = {}
             if self._file_path.is_file():
+                import configparser  # only when there is a file to read
+
                 parser = configparser.ConfigParser(interpolation=None)
                 try:
                     parser.read(self._file_path, encoding="utf-8")

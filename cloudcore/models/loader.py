@@ -23,8 +23,6 @@ is read, and a file that passed is remembered in ``~/.cloudcore/cache`` (see
 
 from __future__ import annotations
 
-import difflib
-import gzip
 import json
 import os
 import threading
@@ -102,6 +100,8 @@ def load_json(path: Path) -> Any:
     if data is None:
         raw = path.read_bytes()
         if path.name.endswith(".gz"):
+            import gzip
+
             raw = gzip.decompress(raw)
         try:
             data = json.loads(raw)
@@ -279,6 +279,8 @@ class Loader:
         if provider is not None:
             candidates = {c: v for c, v in candidates.items() if c == provider}
         if not candidates:
+            import difflib  # for the error's suggestions only
+
             all_names = self.list_available_services() + self.list_available_services(
                 qualified=True
             )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime
 import re
+import sys
 import threading
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from cloudcore.exceptions import ParamValidationError
@@ -208,11 +208,24 @@ def _string(shape: Shape) -> Checker:
     return check
 
 
-def _range(shape: Shape, kinds: tuple[type, ...], label: str) -> Checker:
+def _is_decimal(value: Any) -> bool:
+    """A ``Decimal``, told without importing ``decimal`` (a Decimal means it is loaded)."""
+    decimal = sys.modules.get("decimal")
+    return decimal is not None and isinstance(value, decimal.Decimal)
+
+
+def _range(
+    shape: Shape,
+    kinds: tuple[type, ...],
+    label: str,
+    also: Callable[[Any], bool] | None = None,
+) -> Checker:
     low, high = shape.raw.get("min"), shape.raw.get("max")
 
     def check(value: Any, path: str, problems: Problems) -> None:
-        if isinstance(value, bool) or not isinstance(value, kinds):
+        if isinstance(value, bool) or not (
+            isinstance(value, kinds) or (also is not None and also(value))
+        ):
             problems.append((path, f"expected {label}, got {_type_name(value)}"))
             return
         if low is not None and value < low:
@@ -228,7 +241,7 @@ def _integer(shape: Shape) -> Checker:
 
 
 def _float(shape: Shape) -> Checker:
-    return _range(shape, (int, float, Decimal), "a number")
+    return _range(shape, (int, float), "a number", also=_is_decimal)
 
 
 def _boolean(shape: Shape) -> Checker:
