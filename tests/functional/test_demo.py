@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from cloudcore.cli import main
 from cloudcore.demo import run_tour
 
@@ -40,7 +41,7 @@ def test_console_script_entry_point() -> None:
     assert report["ok"] is True
 
 
-def test_cli_lists_services(capsys) -> None:
+def test_cli_lists_services(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["services"]) == 0
     out = capsys.readouterr().out
     for name in ("aliyun.ecs", "tencentcloud.cvm", "aws.s3", "aliyun.acm"):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cloudcore.auth.credentials import Credentials
@@ -28,7 +29,7 @@ from tests.unit.support import widget_model, write_model
 KEY = Credentials("AKIDWIDGETS", "widgets-secret-value")
 
 
-def _model() -> dict:
+def _model() -> dict[str, Any]:
     model = widget_model(protocol="aliyun-rpc")
     model["metadata"]["signatureVersion"] = "acs-rpc-v1"
     return model

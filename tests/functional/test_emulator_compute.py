@@ -64,7 +64,7 @@ def test_ecs_paging_by_page_number_and_by_token(ecs: Any) -> None:
     seen: list[str] = []
     token = None
     while True:
-        kwargs = {"NextToken": token} if token else {}
+        kwargs: dict[str, str] = {"NextToken": token} if token else {}
         out = ecs.describe_instances(RegionId="cn-hangzhou", MaxResults=3, **kwargs)
         seen += [i["InstanceId"] for i in out["Instances"]["Instance"]]
         token = out.get("NextToken")

@@ -136,7 +136,7 @@ def test_s3_list_objects_v2_pages_with_continuation_tokens(s3: Any) -> None:
     seen: list[str] = []
     token = None
     while True:
-        kwargs = {"ContinuationToken": token} if token else {}
+        kwargs: dict[str, str] = {"ContinuationToken": token} if token else {}
         page = s3.list_objects_v2(Bucket="bucket", MaxKeys=3, **kwargs)
         seen += [c["Key"] for c in page.get("Contents", [])]
         if not page["IsTruncated"]:

@@ -319,6 +319,7 @@ class ForwardingProxy:
                     status, headers, payload = canned
                 else:
                     target = urlsplit(self.path)
+                    assert target.hostname is not None, self.path  # a proxy is sent full URLs
                     conn = http.client.HTTPConnection(target.hostname, target.port, timeout=10)
                     path = target.path + (f"?{target.query}" if target.query else "")
                     headers = {
