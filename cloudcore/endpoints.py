@@ -21,22 +21,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from cloudcore.exceptions import ConfigError, InvalidRegionError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 
 __all__ = ["Endpoint", "EndpointResolver"]
 
 _REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Frozen):
+    """Where a client sends its calls, and the region it signs for."""
+
+    __slots__ = ("bucket_addressing", "is_global", "signing_region", "url")
     url: str  # scheme://host[:port][/path]
     signing_region: str
-    is_global: bool = False
-    bucket_addressing: Mapping[str, Any] | None = None  # the service's data entry, if any
+    is_global: bool
+    bucket_addressing: Mapping[str, Any] | None  # the service's data entry, if any
+
+    def __init__(
+        self,
+        url: str,
+        signing_region: str,
+        is_global: bool = False,
+        bucket_addressing: Mapping[str, Any] | None = None,
+    ) -> None:
+        _set(self, "url", url)
+        _set(self, "signing_region", signing_region)
+        _set(self, "is_global", is_global)
+        _set(self, "bucket_addressing", bucket_addressing)
 
 
 class EndpointResolver:

@@ -23,11 +23,12 @@ import random
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from cloudcore.config import RetryConfig
 from cloudcore.exceptions import HTTPClientError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 
 __all__ = ["RetryDecision", "RetryPolicy", "RetryRules"]
 
@@ -42,13 +43,20 @@ TIMEOUT_COST = 10
 _SHARED_RNG = random.Random()  # jitter needs no per-client seed
 
 
-@dataclass(frozen=True, slots=True)
-class RetryRules:
+class RetryRules(Frozen):
     """The per-cloud data: which error codes and statuses are worth a retry."""
 
+    __slots__ = ("statuses", "throttling", "transient")
     throttling: frozenset[str]
     transient: frozenset[str]
     statuses: frozenset[int]
+
+    def __init__(
+        self, throttling: frozenset[str], transient: frozenset[str], statuses: frozenset[int]
+    ) -> None:
+        _set(self, "throttling", throttling)
+        _set(self, "transient", transient)
+        _set(self, "statuses", statuses)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> RetryRules:
@@ -59,12 +67,22 @@ class RetryRules:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class RetryDecision:
+class RetryDecision(Frozen):
+    """Whether to try again, after how long, and why."""
+
+    __slots__ = ("delay", "reason", "retry", "throttled")
     retry: bool
-    delay: float = 0.0
-    reason: str = ""
-    throttled: bool = False
+    delay: float
+    reason: str
+    throttled: bool
+
+    def __init__(
+        self, retry: bool, delay: float = 0.0, reason: str = "", throttled: bool = False
+    ) -> None:
+        _set(self, "retry", retry)
+        _set(self, "delay", delay)
+        _set(self, "reason", reason)
+        _set(self, "throttled", throttled)
 
 
 class _TokenBucket:

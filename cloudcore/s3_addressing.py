@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from cloudcore.exceptions import ConfigError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 
 if TYPE_CHECKING:
     from cloudcore.models.service import OperationModel
@@ -93,12 +94,16 @@ def bucket_member(operation: OperationModel) -> str:
     return str(cached)
 
 
-@dataclass(frozen=True, slots=True)
-class BucketAddressing:
+class BucketAddressing(Frozen):
     """One client's rule: the style and the domains that serve virtual-hosted buckets."""
 
-    style: str = "auto"
-    virtual_domains: tuple[str, ...] = ()
+    __slots__ = ("style", "virtual_domains")
+    style: str
+    virtual_domains: tuple[str, ...]
+
+    def __init__(self, style: str = "auto", virtual_domains: tuple[str, ...] = ()) -> None:
+        _set(self, "style", style)
+        _set(self, "virtual_domains", virtual_domains)
 
     @classmethod
     def from_data(
@@ -141,4 +146,4 @@ class BucketAddressing:
         if not rest.startswith("/"):
             rest = "/" + rest
         scheme, _, hostpart = endpoint_url.partition("://")
-        return f"{scheme}://{bucket}.{hostpart}", replace(serialized, path=rest)
+        return f"{scheme}://{bucket}.{hostpart}", serialized.replace(path=rest)

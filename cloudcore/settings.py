@@ -18,28 +18,51 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cloudcore.exceptions import ConfigError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 
 __all__ = ["CONFIG_SETTINGS", "SETTINGS", "Setting", "SettingSpec", "Settings"]
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(Frozen):
+    """A setting's value and where it came from."""
+
+    __slots__ = ("source", "value")
     value: Any
     source: str
 
+    def __init__(self, value: Any, source: str) -> None:
+        _set(self, "value", value)
+        _set(self, "source", source)
 
-@dataclass(frozen=True, slots=True)
-class SettingSpec:
+
+class SettingSpec(Frozen):
+    """Where one setting is looked for, its default and how its text is read."""
+
+    __slots__ = ("cloud_env", "convert", "default", "env", "file_key")
     env: tuple[str, ...]  # CLOUDCORE_ variables, for every cloud
     cloud_env: Mapping[str, tuple[str, ...]]  # cloud -> that cloud's own variables
     file_key: str
     default: Any
-    convert: Callable[[str], Any] = str
+    convert: Callable[[str], Any]
+
+    def __init__(
+        self,
+        env: tuple[str, ...],
+        cloud_env: Mapping[str, tuple[str, ...]],
+        file_key: str,
+        default: Any,
+        convert: Callable[[str], Any] = str,
+    ) -> None:
+        _set(self, "env", env)
+        _set(self, "cloud_env", cloud_env)
+        _set(self, "file_key", file_key)
+        _set(self, "default", default)
+        _set(self, "convert", convert)
 
 
 def _bool(text: str) -> bool:

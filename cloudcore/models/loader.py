@@ -27,7 +27,6 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,8 @@ from cloudcore.exceptions import (
     UnknownAPIVersionError,
     UnknownServiceError,
 )
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.models.service import ServiceModel
 
 __all__ = [
@@ -60,15 +61,24 @@ _SCHEMA_FOR = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ModelLocation:
+class ModelLocation(Frozen):
     """Where one service at one api-version lives on disk."""
 
+    __slots__ = ("api_version", "cloud", "directory", "packaged", "service")
     cloud: str | None  # None: flat layout, read from metadata.provider on demand
     service: str
     api_version: str
     directory: Path
     packaged: bool
+
+    def __init__(
+        self, cloud: str | None, service: str, api_version: str, directory: Path, packaged: bool
+    ) -> None:
+        _set(self, "cloud", cloud)
+        _set(self, "service", service)
+        _set(self, "api_version", api_version)
+        _set(self, "directory", directory)
+        _set(self, "packaged", packaged)
 
     def file(self, stem: str) -> Path | None:
         for suffix in (".json", ".json.gz"):

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import Body, HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 
@@ -30,8 +31,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class SerializedRequest:
+class SerializedRequest(Frozen):
     """What a serializer produces: everything but the endpoint.
 
     ``path`` and ``query`` are percent-encoded exactly as they go on the wire (so a
@@ -39,12 +39,29 @@ class SerializedRequest:
     ``host_prefix`` is prepended to the endpoint host (AWS ``hostPrefix``).
     """
 
+    __slots__ = ("body", "headers", "host_prefix", "method", "path", "query")
     method: str
-    path: str = "/"
-    query: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: Body = b""
-    host_prefix: str = ""
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    body: Body
+    host_prefix: str
+
+    def __init__(
+        self,
+        method: str,
+        path: str = "/",
+        query: str = "",
+        headers: Mapping[str, str] | None = None,
+        body: Body = b"",
+        host_prefix: str = "",
+    ) -> None:
+        _set(self, "method", method)
+        _set(self, "path", path)
+        _set(self, "query", query)
+        _set(self, "headers", {} if headers is None else headers)
+        _set(self, "body", body)
+        _set(self, "host_prefix", host_prefix)
 
     def to_http(self, endpoint_url: str) -> HTTPRequest:
         """Bind to an endpoint (``scheme://host[:port][/base-path]``)."""
@@ -59,15 +76,29 @@ class SerializedRequest:
         return HTTPRequest(self.method, url, HTTPHeaders(self.headers), self.body)
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceErrorSpec:
+class ServiceErrorSpec(Frozen):
     """An error as a server half writes it (the emulator raises these)."""
 
+    __slots__ = ("code", "extra", "message", "request_id", "status_code")
     code: str
     message: str
-    status_code: int = 400
-    request_id: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    status_code: int
+    request_id: str
+    extra: Mapping[str, Any]
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status_code: int = 400,
+        request_id: str = "",
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "status_code", status_code)
+        _set(self, "request_id", request_id)
+        _set(self, "extra", {} if extra is None else extra)
 
 
 class ClientProtocol(ABC):
