@@ -55,20 +55,34 @@ class HTTPHeaders(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._map)
 
+    @classmethod
+    def _of(cls, entries: dict[str, tuple[str, str]]) -> HTTPHeaders:
+        """Adopt a ``lower name -> (name, value)`` dict built by the caller (not copied)."""
+        new = cls.__new__(cls)
+        new._map = entries
+        return new
+
+    def entries(self) -> dict[str, tuple[str, str]]:
+        """A new ``lower name -> (name as given, value)`` dict, for building the next set."""
+        return dict(self._map)
+
+    def to_dict(self) -> dict[str, str]:
+        """A plain ``{name as given: value}`` dict (what a transport sends)."""
+        return dict(self._map.values())
+
     def items_lower(self) -> Iterator[tuple[str, str]]:
         """``(lower-cased name, value)`` pairs, the form signers canonicalise."""
         return ((k, v) for k, (_, v) in self._map.items())
 
     def merged(self, updates: Mapping[str, str | None]) -> HTTPHeaders:
         """A copy with ``updates`` applied; a ``None`` value removes that header."""
-        new = HTTPHeaders.__new__(HTTPHeaders)
-        new._map = dict(self._map)
+        entries = dict(self._map)
         for k, v in updates.items():
             if v is None:
-                new._map.pop(k.lower(), None)
+                entries.pop(k.lower(), None)
             else:
-                new._map[k.lower()] = (k, v)
-        return new
+                entries[k.lower()] = (k, v)
+        return HTTPHeaders._of(entries)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):
@@ -126,10 +140,19 @@ class HTTPRequest:
     body: Body = b""
 
     def replace(self, **changes: Any) -> HTTPRequest:
-        return replace(self, **changes)
+        if changes.keys() - _REQUEST_FIELDS:
+            return replace(self, **changes)  # raises the TypeError naming the bad field
+        # Built directly: a stage replaces a field or two on every call, and the generic
+        # dataclasses.replace costs several times this.
+        return HTTPRequest(
+            changes.get("method", self.method),
+            changes.get("url", self.url),
+            changes.get("headers", self.headers),
+            changes.get("body", self.body),
+        )
 
     def with_headers(self, updates: Mapping[str, str | None]) -> HTTPRequest:
-        return replace(self, headers=self.headers.merged(updates))
+        return HTTPRequest(self.method, self.url, self.headers.merged(updates), self.body)
 
     @property
     def host(self) -> str:
@@ -161,6 +184,9 @@ class HTTPRequest:
     def __repr__(self) -> str:
         size = len(self.body) if isinstance(self.body, (bytes, bytearray)) else "stream"
         return f"<HTTPRequest {self.method} {self.url.split('?', 1)[0]} body={size}>"
+
+
+_REQUEST_FIELDS = frozenset({"method", "url", "headers", "body"})
 
 
 class StreamingBody:

@@ -229,7 +229,7 @@ class URLLib3Transport:
                 request.method,
                 target,
                 body=body,
-                headers=dict(request.headers.items()),
+                headers=_plain_headers(request.headers),
                 redirect=False,
                 assert_same_host=False,
                 preload_content=False,
@@ -267,6 +267,12 @@ class URLLib3Transport:
                 manager.clear()
             self._managers.clear()
             self._routes.clear()
+
+
+def _plain_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    if isinstance(headers, HTTPHeaders):
+        return headers.to_dict()
+    return dict(headers.items())
 
 
 def _map_error(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from urllib.parse import quote
@@ -103,9 +104,23 @@ def normalize_path(path: str) -> str:
     return normalized
 
 
+@lru_cache(maxsize=256)
+def _double_encoded_path(path: str) -> str:
+    """The wire path is encoded once already; SigV4 encodes each segment again. A client
+    sends the same few paths over and over, so the result is kept."""
+    return quote(normalize_path(path), safe="/~")
+
+
 def _string_to_sign(timestamp: str, scope: str, canonical: str) -> str:
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     return f"{ALGORITHM}\n{timestamp}\n{scope}\n{digest}"
+
+
+def _signed_of(lower_names: Iterable[str]) -> list[str]:
+    """The sorted names SigV4 signs: every header present but the unsignable, and host."""
+    names = {k for k in lower_names if k not in _NOT_SIGNED}
+    names.add("host")
+    return sorted(names)
 
 
 class SigV4Signer(Signer):
@@ -119,8 +134,7 @@ class SigV4Signer(Signer):
     def canonical_path(self, path: str) -> str:
         if self.s3:
             return path or "/"
-        # The wire path is encoded once already; SigV4 encodes each segment again.
-        return quote(normalize_path(path), safe="/~")
+        return _double_encoded_path(path)
 
     def canonical_request(
         self,
@@ -130,10 +144,13 @@ class SigV4Signer(Signer):
         query_pairs: list[tuple[str, str]],
         payload_hash: str,
     ) -> str:
-        values = dict(headers.items_lower())
-        if "host" not in values:
-            values["host"] = request.host
-        lines = [f"{name}:{' '.join(values.get(name, '').split())}\n" for name in signed]
+        get = headers.get
+        lines = [
+            f"{name}:{' '.join(get(name, '').split())}\n"
+            if name != "host" or "host" in headers
+            else f"host:{request.host}\n"
+            for name in signed
+        ]
         return "\n".join(
             [
                 request.method.upper(),
@@ -152,9 +169,7 @@ class SigV4Signer(Signer):
 
     @staticmethod
     def _signed_names(headers: HTTPHeaders) -> list[str]:
-        names = {k for k, _ in headers.items_lower() if k not in _NOT_SIGNED}
-        names.add("host")
-        return sorted(names)
+        return _signed_of(k for k, _ in headers.items_lower())
 
     # --- signing ----------------------------------------------------------------------
 
@@ -168,25 +183,34 @@ class SigV4Signer(Signer):
         payload_hash = self._payload_hash(request, context)
         if context.placement == "query":
             return self._presign(request, context, timestamp, scope, key, payload_hash)
-        updates: dict[str, str | None] = {
-            "X-Amz-Date": timestamp,
-            "X-Amz-Security-Token": credentials.security_token or None,
-            "Authorization": None,
-        }
+        # The final headers are built in one dict: the signing headers first (signed
+        # with the rest), then Authorization, which is not.
+        entries = request.headers.entries()
+        entries.pop("authorization", None)
+        entries["x-amz-date"] = ("X-Amz-Date", timestamp)
+        if credentials.security_token:
+            entries["x-amz-security-token"] = ("X-Amz-Security-Token", credentials.security_token)
+        else:
+            entries.pop("x-amz-security-token", None)
         if self.s3:
-            updates["X-Amz-Content-SHA256"] = payload_hash
-        headers = request.headers.merged(updates)
-        signed = self._signed_names(headers)
+            entries["x-amz-content-sha256"] = ("X-Amz-Content-SHA256", payload_hash)
+        signed = _signed_of(entries)
         query_pairs = parse_query(request.query, plus_is_space=False)
-        canonical = self.canonical_request(request, headers, signed, query_pairs, payload_hash)
+        canonical = self.canonical_request(
+            request, HTTPHeaders._of(entries), signed, query_pairs, payload_hash
+        )
         string_to_sign = _string_to_sign(timestamp, scope, canonical)
         signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-        authorization = (
+        entries = dict(entries)
+        entries["authorization"] = (
+            "Authorization",
             f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
-            f"SignedHeaders={';'.join(signed)}, Signature={signature}"
+            f"SignedHeaders={';'.join(signed)}, Signature={signature}",
         )
-        headers = headers.merged({"Authorization": authorization})
-        return SignedRequest(request.replace(headers=headers), signature, string_to_sign, canonical)
+        signed_request = HTTPRequest(
+            request.method, request.url, HTTPHeaders._of(entries), request.body
+        )
+        return SignedRequest(signed_request, signature, string_to_sign, canonical)
 
     def _presign(
         self,
