@@ -28,7 +28,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -36,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 from cloudcore.auth.signers import get_signer
 from cloudcore.auth.signers.base import SigningContext
 from cloudcore.exceptions import DeadlineExceededError, HTTPClientError, ResponseParserError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPRequest, HTTPResponse
 from cloudcore.models.validate import validate
 from cloudcore.transport import SendOptions
@@ -105,10 +106,31 @@ class Clock:
         self.source = _system_now if moment is None else (lambda: moment)
 
 
-@dataclass(frozen=True, slots=True)
-class PipelineSettings:
+class PipelineSettings(Frozen):
     """What a client fixes once: everything a call needs besides the operation."""
 
+    __slots__ = (
+        "breaker",
+        "bucket_addressing",
+        "clock",
+        "clock_skew_codes",
+        "config",
+        "credentials",
+        "emitter",
+        "endpoint_url",
+        "language",
+        "parameter_validation",
+        "protocol",
+        "region_name",
+        "retry_policy",
+        "service_model",
+        "signature_version",
+        "signing_region",
+        "sleep",
+        "total_timeout",
+        "transport",
+        "user_agent",
+    )
     service_model: ServiceModel
     protocol: ClientProtocol
     endpoint_url: str
@@ -121,14 +143,58 @@ class PipelineSettings:
     credentials: Callable[[], Credentials]
     user_agent: str
     config: Config
-    parameter_validation: bool = True
-    total_timeout: float | None = None
-    clock_skew_codes: frozenset[str] = frozenset()
-    clock: Clock = field(default_factory=Clock)
-    sleep: Callable[[float], None] = time.sleep
-    language: str | None = None  # fills the protocol's language_member when modelled
-    breaker: BreakerState | None = None  # chooses each attempt's endpoint
-    bucket_addressing: BucketAddressing | None = None
+    parameter_validation: bool
+    total_timeout: float | None
+    clock_skew_codes: frozenset[str]
+    clock: Clock
+    sleep: Callable[[float], None]
+    language: str | None  # fills the protocol's language_member when modelled
+    breaker: BreakerState | None  # chooses each attempt's endpoint
+    bucket_addressing: BucketAddressing | None
+
+    def __init__(
+        self,
+        service_model: ServiceModel,
+        protocol: ClientProtocol,
+        endpoint_url: str,
+        region_name: str | None,
+        signing_region: str,
+        signature_version: str,
+        transport: Transport,
+        retry_policy: RetryPolicy,
+        emitter: HierarchicalEmitter,
+        credentials: Callable[[], Credentials],
+        user_agent: str,
+        config: Config,
+        parameter_validation: bool = True,
+        total_timeout: float | None = None,
+        clock_skew_codes: frozenset[str] = frozenset(),
+        clock: Clock | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        language: str | None = None,
+        breaker: BreakerState | None = None,
+        bucket_addressing: BucketAddressing | None = None,
+    ) -> None:
+        _set(self, "service_model", service_model)
+        _set(self, "protocol", protocol)
+        _set(self, "endpoint_url", endpoint_url)
+        _set(self, "region_name", region_name)
+        _set(self, "signing_region", signing_region)
+        _set(self, "signature_version", signature_version)
+        _set(self, "transport", transport)
+        _set(self, "retry_policy", retry_policy)
+        _set(self, "emitter", emitter)
+        _set(self, "credentials", credentials)
+        _set(self, "user_agent", user_agent)
+        _set(self, "config", config)
+        _set(self, "parameter_validation", parameter_validation)
+        _set(self, "total_timeout", total_timeout)
+        _set(self, "clock_skew_codes", clock_skew_codes)
+        _set(self, "clock", Clock() if clock is None else clock)
+        _set(self, "sleep", sleep)
+        _set(self, "language", language)
+        _set(self, "breaker", breaker)
+        _set(self, "bucket_addressing", bucket_addressing)
 
 
 class _EventNames:

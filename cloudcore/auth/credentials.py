@@ -32,6 +32,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, TypeAlias
 
 from cloudcore.exceptions import CloudcoreError, CredentialRetrievalError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 
 __all__ = [
     "ADVISORY_REFRESH_WINDOW",
@@ -238,18 +240,30 @@ class CredentialProvider(ABC):
         return f"{type(self).__name__}({self.name!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class CredentialFields:
+class CredentialFields(Frozen):
     """Where a service's JSON answer keeps temporary credentials (paths of keys).
 
     ``expiration`` lists paths tried in order; a value may be an ISO 8601 string, epoch
     seconds or a datetime. One table entry per cloud replaces one parser per cloud.
     """
 
+    __slots__ = ("access_key_id", "access_key_secret", "expiration", "security_token")
     access_key_id: tuple[str, ...]
     access_key_secret: tuple[str, ...]
     security_token: tuple[str, ...]
     expiration: tuple[tuple[str, ...], ...]
+
+    def __init__(
+        self,
+        access_key_id: tuple[str, ...],
+        access_key_secret: tuple[str, ...],
+        security_token: tuple[str, ...],
+        expiration: tuple[tuple[str, ...], ...],
+    ) -> None:
+        _set(self, "access_key_id", access_key_id)
+        _set(self, "access_key_secret", access_key_secret)
+        _set(self, "security_token", security_token)
+        _set(self, "expiration", expiration)
 
     def extract(self, answer: Mapping[str, Any], source: str) -> Credentials:
         """``Credentials`` from ``answer``; raises ``CredentialRetrievalError`` naming the

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cloudcore.client.errors import ClientExceptions, exceptions_for
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 
 if TYPE_CHECKING:
     from cloudcore.config import Config
@@ -26,17 +27,43 @@ if TYPE_CHECKING:
 __all__ = ["BaseClient", "ClientMeta", "OperationMethod"]
 
 
-@dataclass(frozen=True, slots=True)
-class ClientMeta:
+class ClientMeta(Frozen):
     """``client.meta``: what the client was built with."""
 
+    __slots__ = (
+        "config",
+        "endpoint_url",
+        "events",
+        "location",
+        "provider",
+        "region_name",
+        "service_model",
+    )
     service_model: ServiceModel
     region_name: str | None
     endpoint_url: str
     config: Config
     events: HierarchicalEmitter
     provider: str
-    location: ModelLocation | None = None
+    location: ModelLocation | None
+
+    def __init__(
+        self,
+        service_model: ServiceModel,
+        region_name: str | None,
+        endpoint_url: str,
+        config: Config,
+        events: HierarchicalEmitter,
+        provider: str,
+        location: ModelLocation | None = None,
+    ) -> None:
+        _set(self, "service_model", service_model)
+        _set(self, "region_name", region_name)
+        _set(self, "endpoint_url", endpoint_url)
+        _set(self, "config", config)
+        _set(self, "events", events)
+        _set(self, "provider", provider)
+        _set(self, "location", location)
 
     @property
     def method_to_api_mapping(self) -> Mapping[str, str]:

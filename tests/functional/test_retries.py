@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -121,7 +120,7 @@ def _client(
     )
     if sleep is not None:
         pipeline = client._pipeline
-        pipeline.settings = replace(pipeline.settings, sleep=sleep)
+        pipeline.settings = pipeline.settings.replace(sleep=sleep)
     return client
 
 

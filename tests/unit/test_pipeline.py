@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import email.utils
 import json
 import time
@@ -25,7 +24,7 @@ from tests.unit.support import json_response
 def with_sleep(client: Any) -> list[float]:
     slept: list[float] = []
     pipeline = client._pipeline
-    pipeline.settings = dataclasses.replace(pipeline.settings, sleep=slept.append)
+    pipeline.settings = pipeline.settings.replace(sleep=slept.append)
     return slept
 
 
@@ -176,7 +175,7 @@ def test_deadline_is_never_overrun(make_client: Callable[..., Any]) -> None:
         config=Config(total_timeout=0.3, retries={"max_attempts": 10}),
     )
     pipeline = client._pipeline
-    pipeline.settings = dataclasses.replace(pipeline.settings, sleep=time.sleep)
+    pipeline.settings = pipeline.settings.replace(sleep=time.sleep)
     started = time.monotonic()
     with pytest.raises((DeadlineExceededError, ClientError)):
         client.list_widgets()
