@@ -11,7 +11,7 @@ the request it started from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, TypeAlias
 from urllib.parse import quote, urlsplit
@@ -54,6 +54,9 @@ class HTTPHeaders(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._map)
+
+    def items(self) -> ItemsView[str, str]:
+        return _HeaderItems(self)
 
     @classmethod
     def _of(cls, entries: dict[str, tuple[str, str]]) -> HTTPHeaders:
@@ -117,6 +120,17 @@ def percent_encode(text: str) -> str:
                 _ENCODED.clear()
             _ENCODED[text] = encoded
     return encoded
+
+
+class _HeaderItems(ItemsView[str, str]):
+    """``(name as given, value)`` pairs read straight from the stored entries (the generic
+    view would look every name up again, lower-casing it)."""
+
+    __slots__ = ()
+    _mapping: HTTPHeaders
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._mapping._map.values())
 
 
 def encode_query(pairs: Iterable[tuple[str, str]], safe: str = "-_.~") -> str:

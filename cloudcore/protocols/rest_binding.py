@@ -45,6 +45,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from cloudcore.exceptions import ParamValidationError, UnknownOperationError
+from cloudcore.http import HTTPHeaders
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
 from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
@@ -551,6 +552,10 @@ class ResponsePlan:
         self.payload_streaming = bool(payload_shape is not None and payload_shape.is_streaming)
         self.status_member: str | None = None
         self._readers: list[tuple[str, _HeaderReader]] = []
+        # lower-cased header name -> the readers of the members bound to it. A response
+        # carries a few of the many headers an output may model (S3's HeadObject models
+        # over forty), so parsing visits the headers present rather than every member.
+        self._by_header: dict[str, list[tuple[str, _HeaderReader]]] = {}
         self._writers: list[tuple[str, _HeaderWriter]] = []
         body: list[str] = []
         for name, member in members.items():
@@ -560,6 +565,7 @@ class ResponsePlan:
                 self.status_member = name
             elif location == "header":
                 self._readers.append((name, _header_reader(member, wire)))
+                self._by_header.setdefault(wire.lower(), []).append(self._readers[-1])
                 self._writers.append((name, _header_writer(member, wire)))
             elif location == "headers":
                 self._readers.append((name, _prefix_headers_reader(member, _prefix(member))))
@@ -567,13 +573,24 @@ class ResponsePlan:
             elif location in (None, "") and name != self.payload_member:
                 body.append(name)
         self.body_members: tuple[str, ...] = tuple(body)
+        bound = {id(reader) for readers in self._by_header.values() for reader in readers}
+        self._unbound = [reader for reader in self._readers if id(reader) not in bound]
 
     def parse(self, status_code: int, headers: Mapping[str, str]) -> dict[str, Any]:
         """Members from the status line and headers (``ValueError`` for a malformed one)."""
         out: dict[str, Any] = {}
         if self.status_member is not None:
             out[self.status_member] = status_code
-        for name, read in self._readers:
+        if len(self._by_header) > 4:
+            if isinstance(headers, HTTPHeaders):
+                present: Iterable[str] = [k for k, _ in headers.items_lower()]
+            else:
+                present = [k.lower() for k in headers]
+            readers = [r for k in present for r in self._by_header.get(k, ())]
+            readers += self._unbound
+        else:
+            readers = self._readers
+        for name, read in readers:
             value = read(headers)
             if value is not None:
                 out[name] = value
