@@ -17,11 +17,12 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from cloudcore import exceptions as exc
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, StreamingBody
 
 if TYPE_CHECKING:
@@ -34,12 +35,16 @@ __all__ = ["MockTransport", "SendOptions", "Transport", "URLLib3Transport"]
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class SendOptions:
+class SendOptions(Frozen):
     """Per-send choices: stream the body, and the time left for this attempt."""
 
-    stream: bool = False
-    read_timeout: float | None = None  # overrides the transport's when smaller
+    __slots__ = ("read_timeout", "stream")
+    stream: bool
+    read_timeout: float | None  # overrides the transport's when smaller
+
+    def __init__(self, stream: bool = False, read_timeout: float | None = None) -> None:
+        _set(self, "stream", stream)
+        _set(self, "read_timeout", read_timeout)
 
 
 DEFAULT_SEND = SendOptions()

@@ -27,10 +27,11 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPRequest, HTTPResponse, encode_query
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols.aliyun_json import (
@@ -75,8 +76,8 @@ def rpc_method(operation: OperationModel) -> str:
     return str(method or "POST").upper()
 
 
-@dataclass(frozen=True, slots=True)
-class _RpcPlan:
+class _RpcPlan(Frozen):
+    __slots__ = ("action", "free_form", "method", "output", "params", "query_members", "version")
     method: str
     action: str
     version: str
@@ -84,6 +85,24 @@ class _RpcPlan:
     query_members: frozenset[str]  # wire names sent in the query even with POST
     free_form: bool
     output: JsonConverter
+
+    def __init__(
+        self,
+        method: str,
+        action: str,
+        version: str,
+        params: FlatParam,
+        query_members: frozenset[str],
+        free_form: bool,
+        output: JsonConverter,
+    ) -> None:
+        _set(self, "method", method)
+        _set(self, "action", action)
+        _set(self, "version", version)
+        _set(self, "params", params)
+        _set(self, "query_members", query_members)
+        _set(self, "free_form", free_form)
+        _set(self, "output", output)
 
 
 def _plan(operation: OperationModel) -> _RpcPlan:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from cloudcore.auth.credentials import Credentials
 from cloudcore.exceptions import CloudcoreError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPRequest
 
 __all__ = [
@@ -58,22 +60,44 @@ class SigningContext:
     sign_payload: bool = True  # s3v4: False sends UNSIGNED-PAYLOAD
 
 
-@dataclass(frozen=True, slots=True)
-class SignedRequest:
-    request: HTTPRequest
+class SignedRequest(Frozen):
+    """A signed request, with the signature and the strings it was computed over."""
+
+    __slots__ = ("canonical_request", "request", "signature", "string_to_sign")
     # The strings to sign can carry the session token, so no repr shows them.
-    signature: str = field(repr=False)
-    string_to_sign: str = field(repr=False)
-    canonical_request: str = field(default="", repr=False)
+    _hidden = frozenset({"signature", "string_to_sign", "canonical_request"})
+    request: HTTPRequest
+    signature: str
+    string_to_sign: str
+    canonical_request: str
+
+    def __init__(
+        self,
+        request: HTTPRequest,
+        signature: str,
+        string_to_sign: str,
+        canonical_request: str = "",
+    ) -> None:
+        _set(self, "request", request)
+        _set(self, "signature", signature)
+        _set(self, "string_to_sign", string_to_sign)
+        _set(self, "canonical_request", canonical_request)
 
 
-@dataclass(frozen=True, slots=True)
-class VerifiedRequest:
+class VerifiedRequest(Frozen):
     """What a successful verification learned."""
 
+    __slots__ = ("access_key_id", "credentials", "signed_at")
     access_key_id: str
     signed_at: datetime | None
     credentials: Credentials
+
+    def __init__(
+        self, access_key_id: str, signed_at: datetime | None, credentials: Credentials
+    ) -> None:
+        _set(self, "access_key_id", access_key_id)
+        _set(self, "signed_at", signed_at)
+        _set(self, "credentials", credentials)
 
 
 class SignatureVerificationError(CloudcoreError):
