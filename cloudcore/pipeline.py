@@ -39,7 +39,7 @@ from cloudcore.frozen import Frozen
 from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPRequest, HTTPResponse
 from cloudcore.models.validate import validate
-from cloudcore.transport import SendOptions
+from cloudcore.transport import DEFAULT_SEND, SendOptions
 
 if TYPE_CHECKING:
     from cloudcore import events as ev
@@ -455,7 +455,10 @@ class CallPipeline:
                 if debug:
                     _log_request(signed, attempt)
                 streaming = operation.has_streaming_output
-                options = SendOptions(stream=streaming, read_timeout=remaining)
+                if remaining is None:  # no deadline: one of two shared option sets
+                    options = _STREAM_SEND if streaming else DEFAULT_SEND
+                else:
+                    options = SendOptions(stream=streaming, read_timeout=remaining)
                 http_response = s.transport.send(signed, options)
             try:
                 parsed = self._parse(operation, http_response)
@@ -558,6 +561,9 @@ class CallPipeline:
             "Clock skew of %.0f s detected; corrected and re-signing", offset.total_seconds()
         )
         return True
+
+
+_STREAM_SEND = SendOptions(stream=True)
 
 
 def _unparseable_server_error(error: ResponseParserError, response: HTTPResponse) -> dict[str, Any]:
