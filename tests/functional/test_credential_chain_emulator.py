@@ -46,7 +46,7 @@ def _call(session: Session, cloud: str) -> None:
 
 @pytest.mark.parametrize("cloud", sorted(CLOUDS))
 def test_assume_role_from_the_environment(
-    cloudcore_emulator: Emulator, tmp_path, cloud: str
+    cloudcore_emulator: Emulator, tmp_path: Path, cloud: str
 ) -> None:
     _, _, prefix, role_arn = CLOUDS[cloud]
     key_id, secret = KEY_VARIABLES[cloud]
