@@ -9,8 +9,11 @@ order. A ``unique_id`` makes registration idempotent.
 The handler list for each emitted name is computed once and cached until the next
 (un)registration, so an event nobody listens to costs one dict lookup:
 :meth:`HierarchicalEmitter.handlers_for` returns ``()`` and the caller skips building the
-payload altogether. A client's emitter is a child of its session's: it hears the
-session's handlers and its own, and creating one copies nothing.
+payload altogether. A caller that emits a fixed set of events many times (one operation's
+call, say) asks :meth:`HierarchicalEmitter.snapshot` for all their handler tuples at once:
+one check of the emitters' generations per call, then a plain attribute read per event. A
+client's emitter is a child of its session's: it hears the session's handlers and its own,
+and creating one copies nothing.
 
 Handlers receive one argument, the event object (see ``cloudcore.events``), whose class
 says what the handler may read and what it may change.
@@ -19,12 +22,13 @@ says what the handler may read and what it may change.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 __all__ = ["Handler", "HierarchicalEmitter"]
 
 Handler = Callable[[Any], Any]
+_Snapshot = TypeVar("_Snapshot")
 
 _FIRST, _MIDDLE, _LAST = 0, 1, 2
 
@@ -56,6 +60,8 @@ class HierarchicalEmitter:
         self._parent = parent
         self._registrations: list[_Registration] = []
         self._cache: dict[str, tuple[Handler, ...]] = {}
+        # key -> (generation of the whole chain when built, the snapshot)
+        self._snapshots: dict[Hashable, tuple[int, Any]] = {}
         self._generation = 0
         self._seen_parent_generation = parent._total_generation() if parent else 0
         self._lock = threading.Lock()
@@ -128,6 +134,21 @@ class HierarchicalEmitter:
             handlers = self._compute(event_name)
             self._cache[event_name] = handlers
         return handlers
+
+    def snapshot(
+        self, key: Hashable, build: Callable[[HierarchicalEmitter], _Snapshot]
+    ) -> _Snapshot:
+        """``build(self)``, kept under ``key`` until a handler of this emitter or of a
+        parent is (un)registered: the caller's handler tuples for a fixed set of events,
+        checked with one look at the generations rather than one per event."""
+        generation = self._total_generation()
+        entry = self._snapshots.get(key)
+        if entry is not None and entry[0] == generation:
+            found: _Snapshot = entry[1]
+            return found
+        built = build(self)
+        self._snapshots[key] = (generation, built)
+        return built
 
     def _matching(self, event_parts: tuple[str, ...]) -> list[_Registration]:
         found = [r for r in self._registrations if r.matches(event_parts)]

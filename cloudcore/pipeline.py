@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from cloudcore.auth.credentials import Credentials
     from cloudcore.breaker import BreakerState, Route
     from cloudcore.config import Config
-    from cloudcore.hooks import HierarchicalEmitter
+    from cloudcore.hooks import Handler, HierarchicalEmitter
     from cloudcore.models.service import OperationModel, ServiceModel
     from cloudcore.protocols.base import ClientProtocol
     from cloudcore.retries import RetryPolicy
@@ -197,32 +197,54 @@ class PipelineSettings(Frozen):
         _set(self, "bucket_addressing", bucket_addressing)
 
 
+_EVENTS = (
+    "after_attempt",
+    "after_call",
+    "after_call_error",
+    "before_call",
+    "before_parameter_build",
+    "before_send",
+    "before_sign",
+    "choose_signer",
+    "needs_retry",
+)
+
+
 class _EventNames:
     """The dotted names of one operation's events, built once."""
 
-    __slots__ = (
-        "after_attempt",
-        "after_call",
-        "after_call_error",
-        "before_call",
-        "before_parameter_build",
-        "before_send",
-        "before_sign",
-        "choose_signer",
-        "needs_retry",
-    )
+    __slots__ = _EVENTS
 
     def __init__(self, service: str, operation: str) -> None:
         suffix = f".{service}.{operation}"
-        self.before_parameter_build = "before-parameter-build" + suffix
-        self.before_call = "before-call" + suffix
-        self.choose_signer = "choose-signer" + suffix
-        self.before_sign = "before-sign" + suffix
-        self.before_send = "before-send" + suffix
-        self.after_attempt = "after-attempt" + suffix
-        self.needs_retry = "needs-retry" + suffix
-        self.after_call = "after-call" + suffix
-        self.after_call_error = "after-call-error" + suffix
+        for attribute in _EVENTS:
+            setattr(self, attribute, attribute.replace("_", "-") + suffix)
+
+    def handlers(self, emitter: HierarchicalEmitter) -> _EventHandlers:
+        """What each of these events calls through ``emitter`` now (a snapshot it keeps)."""
+        return emitter.snapshot(self, self._build)
+
+    def _build(self, emitter: HierarchicalEmitter) -> _EventHandlers:
+        return _EventHandlers(*[emitter.handlers_for(getattr(self, a)) for a in _EVENTS])
+
+
+class _EventHandlers:
+    """One operation's handler tuples, one attribute per event (``()``: nobody listens)."""
+
+    __slots__ = _EVENTS
+    after_attempt: tuple[Handler, ...]
+    after_call: tuple[Handler, ...]
+    after_call_error: tuple[Handler, ...]
+    before_call: tuple[Handler, ...]
+    before_parameter_build: tuple[Handler, ...]
+    before_send: tuple[Handler, ...]
+    before_sign: tuple[Handler, ...]
+    choose_signer: tuple[Handler, ...]
+    needs_retry: tuple[Handler, ...]
+
+    def __init__(self, *handlers: tuple[Handler, ...]) -> None:
+        for attribute, found in zip(_EVENTS, handlers, strict=True):
+            setattr(self, attribute, found)
 
 
 def _names(operation: OperationModel) -> _EventNames:
@@ -244,13 +266,18 @@ class CallPipeline:
     # --- once per call ------------------------------------------------------------------
 
     def prepare(
-        self, operation: OperationModel, params: Mapping[str, Any], context: dict[str, Any]
+        self,
+        operation: OperationModel,
+        params: Mapping[str, Any],
+        context: dict[str, Any],
+        events: _EventHandlers | None = None,
     ) -> tuple[dict[str, Any], HTTPRequest]:
         """The once-per-call stages up to an unsigned request (also used by presigning)."""
         s = self.settings
-        names = _names(operation)
+        if events is None:
+            events = _names(operation).handlers(s.emitter)
         call_params = dict(params)
-        handlers = s.emitter.handlers_for(names.before_parameter_build)
+        handlers = events.before_parameter_build
         if handlers:
             event = ev.BeforeParameterBuild(operation, call_params, context)
             for handler in handlers:
@@ -281,12 +308,12 @@ class CallPipeline:
 
     def call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
         s = self.settings
-        names = _names(operation)
+        events = _names(operation).handlers(s.emitter)
         context: dict[str, Any] = {}
         try:
-            call_params, request = self.prepare(operation, params, context)
+            call_params, request = self.prepare(operation, params, context, events)
             parsed: dict[str, Any] | None = None
-            handlers = s.emitter.handlers_for(names.before_call)
+            handlers = events.before_call
             if handlers:
                 event = ev.BeforeCall(operation, call_params, request, context)
                 for handler in handlers:
@@ -295,17 +322,17 @@ class CallPipeline:
                         parsed = answer
                         break
             if parsed is None:
-                parsed = self._attempts(operation, request, names)
+                parsed = self._attempts(operation, request, events)
             if "Error" in parsed:
                 raise self._client_error(parsed, operation)
         except Exception as error:
-            handlers = s.emitter.handlers_for(names.after_call_error)
+            handlers = events.after_call_error
             if handlers:
                 error_event = ev.AfterCallError(operation, error, context)
                 for handler in handlers:
                     handler(error_event)
             raise
-        handlers = s.emitter.handlers_for(names.after_call)
+        handlers = events.after_call
         if handlers:
             done = ev.AfterCall(operation, parsed, context)
             for handler in handlers:
@@ -324,7 +351,7 @@ class CallPipeline:
     # --- the retry loop -----------------------------------------------------------------
 
     def _attempts(
-        self, operation: OperationModel, request: HTTPRequest, names: _EventNames
+        self, operation: OperationModel, request: HTTPRequest, events: _EventHandlers
     ) -> dict[str, Any]:
         s = self.settings
         policy = s.retry_policy
@@ -342,7 +369,7 @@ class CallPipeline:
             if remaining is not None and remaining <= 0:
                 raise DeadlineExceededError(operation.name, s.total_timeout or 0, attempt - 1)
             http_response, parsed, error = self._attempt(
-                operation, request, names, attempt, remaining
+                operation, request, events, attempt, remaining
             )
             if not skew_corrected and self._correct_skew(parsed, http_response):
                 skew_corrected = True
@@ -350,7 +377,7 @@ class CallPipeline:
             retry_after = _retry_after(http_response)
             decision = policy.decide(attempt, parsed, error, operation.idempotent, retry_after)
             retry, delay = decision.retry, decision.delay
-            handlers = s.emitter.handlers_for(names.needs_retry)
+            handlers = events.needs_retry
             if handlers:
                 event = ev.NeedsRetry(operation, attempt, parsed, error, retry, delay)
                 for handler in handlers:
@@ -397,7 +424,7 @@ class CallPipeline:
         self,
         operation: OperationModel,
         request: HTTPRequest,
-        names: _EventNames,
+        events: _EventHandlers,
         attempt: int,
         remaining: float | None,
     ) -> tuple[HTTPResponse | None, dict[str, Any] | None, HTTPClientError | None]:
@@ -414,7 +441,7 @@ class CallPipeline:
                 signing_region = route.signing_region
         try:
             http_response, parsed, error = self._send(
-                operation, request, names, attempt, remaining, signing_region
+                operation, request, events, attempt, remaining, signing_region
             )
         except BaseException:
             if breaker is not None and route is not None:
@@ -431,15 +458,15 @@ class CallPipeline:
         self,
         operation: OperationModel,
         request: HTTPRequest,
-        names: _EventNames,
+        events: _EventHandlers,
         attempt: int,
         remaining: float | None,
         signing_region: str | None,
     ) -> tuple[HTTPResponse | None, dict[str, Any] | None, HTTPClientError | None]:
         s = self.settings
-        signed = self.sign(operation, request, names, attempt, signing_region=signing_region)
+        signed = self.sign(operation, request, events, attempt, signing_region=signing_region)
         http_response: HTTPResponse | None = None
-        handlers = s.emitter.handlers_for(names.before_send)
+        handlers = events.before_send
         if handlers:
             send_event = ev.BeforeSend(operation, signed, attempt)
             for handler in handlers:
@@ -470,7 +497,7 @@ class CallPipeline:
             error = e
             if debug:
                 logger.debug("Attempt %d of %s failed: %s", attempt, operation.name, e)
-        handlers = s.emitter.handlers_for(names.after_attempt)
+        handlers = events.after_attempt
         if handlers:
             after = ev.AfterAttempt(operation, attempt, signed, http_response, parsed, error)
             for handler in handlers:
@@ -481,7 +508,7 @@ class CallPipeline:
         self,
         operation: OperationModel,
         request: HTTPRequest,
-        names: _EventNames | None = None,
+        events: _EventHandlers | None = None,
         attempt: int = 1,
         placement: str = "header",
         expires_in: int | None = None,
@@ -490,9 +517,10 @@ class CallPipeline:
     ) -> HTTPRequest:
         """Sign afresh: a new timestamp and nonce every time."""
         s = self.settings
-        names = names or _names(operation)
+        if events is None:
+            events = _names(operation).handlers(s.emitter)
         version = signature_version or s.signature_version
-        handlers = s.emitter.handlers_for(names.choose_signer)
+        handlers = events.choose_signer
         if handlers:
             choose = ev.ChooseSigner(operation, version, {})
             for handler in handlers:
@@ -511,7 +539,7 @@ class CallPipeline:
             placement="query" if placement == "query" else "header",
             expires_in=expires_in,
         )
-        handlers = s.emitter.handlers_for(names.before_sign)
+        handlers = events.before_sign
         if handlers:
             before = ev.BeforeSign(operation, request, signing, attempt)
             for handler in handlers:

@@ -99,3 +99,29 @@ def test_concurrent_registration_keeps_every_handler() -> None:
     for t in threads:
         t.join()
     assert len(emitter.handlers_for("x")) == 400
+
+
+def test_snapshot_is_kept_until_a_handler_of_the_chain_changes() -> None:
+    parent = HierarchicalEmitter()
+    child = parent.child()
+    builds: list[tuple[object, ...]] = []
+
+    def build(emitter: HierarchicalEmitter) -> tuple[object, ...]:
+        found = emitter.handlers_for("x.a")
+        builds.append(found)
+        return found
+
+    assert child.snapshot("key", build) == ()
+    assert child.snapshot("key", build) == ()
+    assert len(builds) == 1
+
+    def handler(event: object) -> None:
+        return None
+
+    parent.register("x", handler)
+    assert child.snapshot("key", build) == (handler,)
+    child.register_first("x.a", print)
+    assert child.snapshot("key", build) == (print, handler)
+    parent.unregister("x", handler)
+    assert child.snapshot("key", build) == (print,)
+    assert len(builds) == 4

@@ -17,6 +17,7 @@ from cloudcore.exceptions import (
     EndpointConnectionError,
 )
 from cloudcore.http import HTTPResponse
+from cloudcore.session import Session
 
 from tests.unit.support import json_response
 
@@ -72,6 +73,27 @@ def test_events_fire_in_pipeline_order(make_client: Callable[..., Any]) -> None:
         "needs-retry",
         "after-call",
     ]
+
+
+def test_handlers_registered_between_calls_are_heard_on_the_next(
+    make_client: Callable[..., Any], session: Session
+) -> None:
+    client = make_client()
+    heard: list[str] = []
+    client.list_widgets()
+    session.events.register("before-send.widgets", lambda e: heard.append("session"))
+    client.list_widgets()
+    assert heard == ["session"]
+
+    def on_client(event: Any) -> None:
+        heard.append("client")
+
+    client.meta.events.register("before-send.widgets.ListWidgets", on_client)
+    client.list_widgets()
+    assert heard == ["session", "client", "session"]
+    client.meta.events.unregister("before-send.widgets.ListWidgets", on_client)
+    client.list_widgets()
+    assert heard == ["session", "client", "session", "session"]
 
 
 def test_before_parameter_build_may_replace_params(make_client: Callable[..., Any]) -> None:
