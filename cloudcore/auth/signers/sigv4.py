@@ -20,7 +20,8 @@ import hmac
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from urllib.parse import quote
+from time import gmtime
+from urllib.parse import quote, urlsplit
 
 from cloudcore.auth.signers.base import (
     SecretLookup,
@@ -76,10 +77,53 @@ def sigv4_signing_key(secret: str, date: str, region: str, service: str) -> byte
     return key
 
 
+class _KeyedHash:
+    """HMAC-SHA256 under one key with its padded key blocks hashed once (RFC 2104).
+
+    A signing key is used all day, so each signature costs two hash copies rather than
+    setting up a new HMAC from the key every time.
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        block = key.ljust(64, b"\0")  # SHA-256's block; a signing key is 32 bytes
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def hexdigest(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    def __repr__(self) -> str:
+        return "<_KeyedHash>"  # never the key
+
+
+@lru_cache(maxsize=64)
+def _keyed_hash(secret: str, date: str, region: str, service: str) -> _KeyedHash:
+    return _KeyedHash(sigv4_signing_key(secret, date, region, service))
+
+
+# The last second formatted: calls made within the same second share the string.
+_last_date: tuple[int, str] = (-1, "")
+
+
 def amz_date(moment: datetime) -> str:
     """``20150830T123600Z``."""
-    t = moment.astimezone(timezone.utc)
-    return f"{t.year:04d}{t.month:02d}{t.day:02d}T{t.hour:02d}{t.minute:02d}{t.second:02d}Z"
+    global _last_date
+    seconds = int(moment.timestamp() // 1)  # naive means local time, as astimezone has it
+    last = _last_date
+    if last[0] == seconds:
+        return last[1]
+    t = gmtime(seconds)
+    text = (
+        f"{t.tm_year:04d}{t.tm_mon:02d}{t.tm_mday:02d}T{t.tm_hour:02d}{t.tm_min:02d}{t.tm_sec:02d}Z"
+    )
+    _last_date = (seconds, text)
+    return text
 
 
 def _parse_amz_date(text: str) -> datetime | None:
@@ -121,6 +165,34 @@ def _signed_of(lower_names: Iterable[str]) -> list[str]:
     names = {k for k in lower_names if k not in _NOT_SIGNED}
     names.add("host")
     return sorted(names)
+
+
+@lru_cache(maxsize=256)
+def _signed_plan(names: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """For the lower-cased header names present, in order: the names signed and their
+    ``;``-joined list. A client sends the same set of names on every call."""
+    signed = _signed_of(names)
+    return tuple(signed), ";".join(signed)
+
+
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+@lru_cache(maxsize=512)
+def _canonical_target(url: str, s3: bool) -> tuple[str, str]:
+    """The Host value and the ``path\nquery`` lines of the canonical request for ``url``:
+    a client calls the same few URLs over and over, so each is split and encoded once."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    default = _DEFAULT_PORTS.get(parts.scheme)
+    if default and host.endswith(default):
+        host = host[: -len(default)]
+    path = parts.path or "/"
+    path = path if s3 else _double_encoded_path(path)
+    return host, f"{path}\n{canonical_query(parse_query(parts.query, plus_is_space=False))}"
+
+
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 class SigV4Signer(Signer):
@@ -165,6 +237,9 @@ class SigV4Signer(Signer):
     def _payload_hash(self, request: HTTPRequest, context: SigningContext) -> str:
         if self.s3 and (context.placement == "query" or not context.sign_payload):
             return UNSIGNED_PAYLOAD
+        body = request.body
+        if not body:
+            return _EMPTY_SHA256
         return hashlib.sha256(request.body_bytes()).hexdigest()
 
     @staticmethod
@@ -176,36 +251,42 @@ class SigV4Signer(Signer):
     def sign(self, request: HTTPRequest, context: SigningContext) -> SignedRequest:
         credentials = context.credentials
         timestamp = amz_date(context.timestamp)
-        scope = f"{timestamp[:8]}/{context.region}/{context.service}/aws4_request"
-        key = sigv4_signing_key(
-            credentials.access_key_secret, timestamp[:8], context.region, context.service
-        )
+        date = timestamp[:8]
+        region, service = context.region, context.service
+        scope = f"{date}/{region}/{service}/aws4_request"
         payload_hash = self._payload_hash(request, context)
         if context.placement == "query":
+            key = sigv4_signing_key(credentials.access_key_secret, date, region, service)
             return self._presign(request, context, timestamp, scope, key, payload_hash)
         # The final headers are built in one dict: the signing headers first (signed
         # with the rest), then Authorization, which is not.
         entries = request.headers.entries()
         entries.pop("authorization", None)
         entries["x-amz-date"] = ("X-Amz-Date", timestamp)
-        if credentials.security_token:
-            entries["x-amz-security-token"] = ("X-Amz-Security-Token", credentials.security_token)
+        token = credentials.security_token
+        if token:
+            entries["x-amz-security-token"] = ("X-Amz-Security-Token", token)
         else:
             entries.pop("x-amz-security-token", None)
         if self.s3:
             entries["x-amz-content-sha256"] = ("X-Amz-Content-SHA256", payload_hash)
-        signed = _signed_of(entries)
-        query_pairs = parse_query(request.query, plus_is_space=False)
-        canonical = self.canonical_request(
-            request, HTTPHeaders._of(entries), signed, query_pairs, payload_hash
+        signed, signed_list = _signed_plan(tuple(entries))
+        host, target = _canonical_target(request.url, self.s3)
+        lines = []
+        for name in signed:
+            entry = entries.get(name)
+            value = host if entry is None else " ".join(entry[1].split())
+            lines.append(f"{name}:{value}\n")
+        canonical = (
+            f"{request.method.upper()}\n{target}\n{''.join(lines)}\n{signed_list}\n{payload_hash}"
         )
         string_to_sign = _string_to_sign(timestamp, scope, canonical)
-        signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-        entries = dict(entries)
+        keyed = _keyed_hash(credentials.access_key_secret, date, region, service)
+        signature = keyed.hexdigest(string_to_sign.encode())
         entries["authorization"] = (
             "Authorization",
             f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
-            f"SignedHeaders={';'.join(signed)}, Signature={signature}",
+            f"SignedHeaders={signed_list}, Signature={signature}",
         )
         signed_request = HTTPRequest(
             request.method, request.url, HTTPHeaders._of(entries), request.body
