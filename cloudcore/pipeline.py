@@ -355,8 +355,7 @@ class CallPipeline:
     ) -> dict[str, Any]:
         s = self.settings
         policy = s.retry_policy
-        started = time.monotonic()
-        deadline = started + s.total_timeout if s.total_timeout else None
+        deadline = time.monotonic() + s.total_timeout if s.total_timeout else None
         attempt = 0
         total_delay = 0.0
         skew_corrected = False
@@ -371,6 +370,13 @@ class CallPipeline:
             http_response, parsed, error = self._attempt(
                 operation, request, events, attempt, remaining
             )
+            if (
+                error is None
+                and parsed is not None
+                and "Error" not in parsed
+                and not events.needs_retry
+            ):
+                break  # a success no hook second-guesses: there is nothing to decide
             if not skew_corrected and self._correct_skew(parsed, http_response):
                 skew_corrected = True
                 continue
@@ -413,9 +419,11 @@ class CallPipeline:
         assert parsed is not None
         if "Error" not in parsed:
             policy.record_success(retried=attempt > 1)
-        meta = parsed.setdefault("ResponseMetadata", {})
+        meta = parsed.get("ResponseMetadata")
+        if meta is None:
+            meta = parsed["ResponseMetadata"] = {}
         meta["RetryAttempts"] = attempt - 1
-        meta["TotalRetryDelay"] = round(total_delay, 6)
+        meta["TotalRetryDelay"] = round(total_delay, 6) if total_delay else 0.0
         if attempt >= policy.max_attempts and "Error" in parsed:
             meta["MaxAttemptsReached"] = True
         return parsed

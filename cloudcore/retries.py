@@ -14,7 +14,8 @@ transient codes and HTTP statuses. On top of that:
 * ``adaptive`` mode adds a client-side rate limiter that slows down after throttling.
 
 :class:`RetryPolicy` is per client and thread-safe; :meth:`RetryPolicy.decide` is called
-once per failed attempt and returns the delay before the next one, or ``None``.
+once per failed attempt (a success is not decided on, unless a ``needs-retry`` hook
+listens) and says whether to try again and after how long.
 """
 
 from __future__ import annotations
@@ -204,8 +205,10 @@ class RetryPolicy:
         return RetryDecision(True, delay, reason, throttled)
 
     def record_success(self, retried: bool) -> None:
-        with self._lock:
-            self._quota = min(QUOTA_CAPACITY, self._quota + (RETRY_COST if retried else 1))
+        # A full quota has nothing to refund: most calls skip the lock.
+        if retried or self._quota < QUOTA_CAPACITY:
+            with self._lock:
+                self._quota = min(QUOTA_CAPACITY, self._quota + (RETRY_COST if retried else 1))
         if self._limiter is not None:
             self._limiter.on_success()
 

@@ -191,6 +191,38 @@ def test_needs_retry_hook_can_veto_and_force(make_client: Callable[..., Any]) ->
     assert forced.list_widgets()["ResponseMetadata"]["RetryAttempts"] == 1
 
 
+def test_needs_retry_hook_hears_a_success_and_may_resend_it(
+    make_client: Callable[..., Any],
+) -> None:
+    client = make_client(scripted(ok(), ok()))
+    with_sleep(client)
+    heard: list[tuple[bool, float]] = []
+
+    def once_more(event: Any) -> None:
+        heard.append((event.retry, event.delay))
+        if event.attempt == 1:
+            event.retry = True
+
+    client.meta.events.register("needs-retry.widgets", once_more)
+    result = client.list_widgets()
+    assert heard == [(False, 0.0), (False, 0.0)]
+    assert result["ResponseMetadata"]["RetryAttempts"] == 1
+    assert len(client.transport.requests) == 2
+
+
+def test_a_success_refunds_the_retry_quota(make_client: Callable[..., Any]) -> None:
+    client = make_client(scripted(ok(), ok()))
+    policy = client._pipeline.settings.retry_policy
+    full = policy.quota
+    client.list_widgets()
+    assert policy.quota == full  # nothing to refund
+    assert policy.decide(1, None, ConnectionClosedError("u", "reset"), idempotent=True).retry
+    spent = policy.quota
+    assert spent < full
+    client.list_widgets()
+    assert policy.quota == spent + 1
+
+
 def test_deadline_is_never_overrun(make_client: Callable[..., Any]) -> None:
     client = make_client(
         scripted(*[throttled() for _ in range(10)]),
