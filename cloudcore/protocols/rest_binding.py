@@ -42,10 +42,11 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from cloudcore.exceptions import ParamValidationError, UnknownOperationError
 from cloudcore.http import HTTPHeaders
+from cloudcore.http import percent_encode as _encode
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
 from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
@@ -169,6 +170,14 @@ class BoundRequest:
     payload: Any = None
 
 
+# Where bind() places a member given in the params.
+_QUERY, _HEADER, _BODY = 0, 1, 2
+
+
+def _first(item: tuple[int, Any, Any]) -> int:
+    return item[0]
+
+
 _QueryWriter = Callable[[Any, list[tuple[str, str]]], None]
 _HeaderWriter = Callable[[Any, dict[str, str]], None]
 _QueryReader = Callable[[Mapping[str, list[str]], set[str]], Any]
@@ -228,6 +237,16 @@ class RequestPlan:
                 self._header_readers.append((name, _prefix_headers_reader(member, _prefix(member))))
             elif location in (None, "") and name != self.payload_member:
                 body.append(name)
+        # A call passes a few of an operation's many members: bind() visits the params
+        # given and finds each one's place here, rather than asking for every member.
+        # The number keeps the model's order of query pairs and headers.
+        self._places: dict[str, tuple[int, int, Any]] = {}
+        for i, (name, write_query) in enumerate(self._query):
+            self._places[name] = (_QUERY, i, write_query)
+        for i, (name, write_header) in enumerate(self._headers):
+            self._places[name] = (_HEADER, i, write_header)
+        for name in body:
+            self._places[name] = (_BODY, 0, None)
         self._query_wire_names = frozenset(query_wire)
         self.body_members: tuple[str, ...] = tuple(body)
         self.has_body_members = bool(body) or (
@@ -255,21 +274,43 @@ class RequestPlan:
                     self.operation_name, [(entry[0] if entry else wire, "URI label is missing")]
                 )
             text = entry[1](value)
-            parts.append(quote(text, safe="/~" if greedy else "~"))
-        pairs: list[tuple[str, str]] = []
-        for name, write_query in self._query:
-            value = params.get(name)
-            if value is not None:
+            # RFC 3986 unreserved characters stay (as quote(safe="~") keeps them); a
+            # greedy label keeps its slashes too. Only "/" encodes to "%2F".
+            encoded = _encode(text)
+            parts.append(encoded.replace("%2F", "/") if greedy else encoded)
+        query_writers: list[tuple[int, Any, _QueryWriter]] = []
+        header_writers: list[tuple[int, Any, _HeaderWriter]] = []
+        body: dict[str, Any] = {}
+        places = self._places
+        for name, value in params.items():
+            place = places.get(name)
+            if place is None or value is None:
+                continue
+            kind, order, write = place
+            if kind == _QUERY:
+                query_writers.append((order, value, write))
+            elif kind == _HEADER:
+                header_writers.append((order, value, write))
+            else:
+                body[name] = value
+        query = ""
+        if query_writers:
+            if len(query_writers) > 1:
+                query_writers.sort(key=_first)
+            pairs: list[tuple[str, str]] = []
+            for _, value, write_query in query_writers:
                 write_query(value, pairs)
-        query = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in pairs)
+            query = "&".join([f"{_encode(k)}={_encode(v)}" for k, v in pairs])
         if self.literal_query:
             query = f"{self.literal_query}&{query}" if query else self.literal_query
         headers: dict[str, str] = {}
-        for name, write_header in self._headers:
-            value = params.get(name)
-            if value is not None:
+        if header_writers:
+            if len(header_writers) > 1:
+                header_writers.sort(key=_first)
+            for _, value, write_header in header_writers:
                 write_header(value, headers)
-        body = {n: params[n] for n in self.body_members if n in params and params[n] is not None}
+        if len(body) > 1:  # in the model's order, as the body writers expect
+            body = {n: body[n] for n in self.body_members if n in body}
         return BoundRequest(
             method=self.method,
             path="".join(parts),
