@@ -301,10 +301,8 @@ class CallPipeline:
             endpoint_url, serialized = s.bucket_addressing.apply(
                 endpoint_url, serialized, operation, call_params
             )
-        request = serialized.to_http(endpoint_url)
-        if s.user_agent and "User-Agent" not in request.headers:
-            request = request.with_headers({"User-Agent": s.user_agent})
-        return call_params, request
+        defaults = {"User-Agent": s.user_agent} if s.user_agent else None
+        return call_params, serialized.to_http(endpoint_url, defaults)
 
     def call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
         s = self.settings

@@ -244,7 +244,7 @@ class URLLib3Transport:
             )
         except Exception as e:  # mapped to the typed tree; the original is chained
             raise _map_error(e, url, proxy) from e
-        headers = HTTPHeaders(raw.headers.items())
+        headers = _response_headers(raw.headers)
         length = headers.get("Content-Length")
         expected = int(length) if length and length.isdigit() else None
         if request.method == "HEAD" or raw.status in (204, 304):
@@ -272,6 +272,19 @@ class URLLib3Transport:
                 manager.clear()
             self._managers.clear()
             self._routes.clear()
+
+
+def _response_headers(received: Any) -> HTTPHeaders:
+    """urllib3's parsed headers as ``HTTPHeaders``; a repeated header's values joined with
+    ", " (as urllib3 itself reads them), read from its ``lower name -> [name, values...]``
+    store in one pass rather than through its item view (a look-up per value)."""
+    container = getattr(received, "_container", None)
+    if not isinstance(container, dict):  # another urllib3 layout: its public view
+        return HTTPHeaders._of({k.lower(): (k, v) for k, v in received.itermerged()})
+    entries: dict[str, tuple[str, str]] = {}
+    for lower, found in container.items():
+        entries[lower] = (found[0], found[1] if len(found) == 2 else ", ".join(found[1:]))
+    return HTTPHeaders._of(entries)
 
 
 def _plain_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -63,8 +63,11 @@ class SerializedRequest(Frozen):
         _set(self, "body", body)
         _set(self, "host_prefix", host_prefix)
 
-    def to_http(self, endpoint_url: str) -> HTTPRequest:
-        """Bind to an endpoint (``scheme://host[:port][/base-path]``)."""
+    def to_http(
+        self, endpoint_url: str, default_headers: Mapping[str, str] | None = None
+    ) -> HTTPRequest:
+        """Bind to an endpoint (``scheme://host[:port][/base-path]``); ``default_headers``
+        (a client's User-Agent) go in where the serializer set no header of that name."""
         scheme, _, rest = endpoint_url.partition("://")
         host, slash, base = rest.partition("/")
         if self.host_prefix:
@@ -73,7 +76,12 @@ class SerializedRequest(Frozen):
         url = f"{scheme}://{host}{base_path}{self.path}"
         if self.query:
             url += ("&" if "?" in self.path else "?") + self.query
-        return HTTPRequest(self.method, url, HTTPHeaders(self.headers), self.body)
+        # The request's headers are built once, defaults included.
+        entries = {k.lower(): (k, v) for k, v in self.headers.items()}
+        if default_headers:
+            for name, value in default_headers.items():
+                entries.setdefault(name.lower(), (name, value))
+        return HTTPRequest(self.method, url, HTTPHeaders._of(entries), self.body)
 
 
 class ServiceErrorSpec(Frozen):

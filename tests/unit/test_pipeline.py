@@ -279,3 +279,21 @@ def test_proxy_html_5xx_is_retried_and_other_garbage_is_a_parse_error(
     broken = make_client(scripted(garbage))
     with pytest.raises(ResponseParserError):
         broken.list_widgets()
+
+
+def test_default_headers_fill_in_only_what_the_serializer_left_out() -> None:
+    from cloudcore.protocols.base import SerializedRequest
+
+    serialized = SerializedRequest("POST", "/p", "a=1", {"user-agent": "mine", "X-A": "1"})
+    request = serialized.to_http("https://h.example/base", {"User-Agent": "cc", "X-B": "2"})
+    assert request.url == "https://h.example/base/p?a=1"
+    assert dict(request.headers.items()) == {"user-agent": "mine", "X-A": "1", "X-B": "2"}
+    assert SerializedRequest("GET").to_http("https://h.example").headers == {}
+
+
+def test_the_client_user_agent_is_sent_once(make_client: Callable[..., Any]) -> None:
+    client = make_client()
+    client.list_widgets()
+    sent = client.transport.requests[0].headers
+    assert [name for name in sent if name.lower() == "user-agent"] == ["User-Agent"]
+    assert sent["user-agent"].startswith("cloudcore/")

@@ -36,6 +36,10 @@ class Handler(BaseHTTPRequestHandler):
         body = f"{self.command} {self.path} {self.headers.get('X-Test', '')}".encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
+        if self.path == "/repeated":
+            self.send_header("X-Amz-Request-Id", "req-1")
+            self.send_header("X-Part", "one")
+            self.send_header("x-part", "two")
         self.end_headers()
         self.wfile.write(body)
 
@@ -61,6 +65,16 @@ def test_send_and_keep_alive(server: str) -> None:
         response = transport.send(get(server + "/a?b=c", {"X-Test": "yes"}))
         assert response.status_code == 200
         assert response.body == b"GET /a?b=c yes"
+    transport.close()
+
+
+def test_response_headers_keep_names_and_join_repeated_values(server: str) -> None:
+    transport = URLLib3Transport(environ={})
+    headers = transport.send(get(server + "/repeated")).headers
+    assert headers["x-amz-request-id"] == "req-1"
+    assert "X-Amz-Request-Id" in list(headers)  # the name as the server spelled it
+    assert headers["X-PART"] == "one, two"
+    assert headers["content-length"] == str(len(b"GET /repeated "))
     transport.close()
 
 
