@@ -501,13 +501,12 @@ def _header_writer(member: Shape, wire: str) -> _HeaderWriter:
     return write_scalar
 
 
-def _header_reader(member: Shape, wire: str) -> _HeaderReader:
+def _header_text_reader(member: Shape, wire: str) -> Callable[[str], Any]:
+    """The value of header member ``member`` from its header's text (``ValueError`` if
+    the text does not fit)."""
     if member.is_jsonvalue:
 
-        def read_json(headers: Mapping[str, str]) -> Any:
-            text = headers.get(wire)
-            if text is None:
-                return None
+        def read_json(text: str) -> Any:
             try:
                 return json.loads(base64.b64decode(text))
             except ValueError as e:
@@ -520,10 +519,7 @@ def _header_reader(member: Shape, wire: str) -> _HeaderReader:
         fmt = item_shape.serialization.get("timestampFormat", "rfc822")
         pair_up = item_shape.type_name == "timestamp" and fmt == "rfc822"
 
-        def read_list(headers: Mapping[str, str]) -> Any:
-            text = headers.get(wire)
-            if text is None:
-                return None
+        def read_list(text: str) -> Any:
             parts = split_header_list(text)
             if pair_up:  # "Mon, 16 Dec 2019 23:48:18 GMT" holds a comma itself
                 parts = [f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2], strict=False)]
@@ -531,12 +527,24 @@ def _header_reader(member: Shape, wire: str) -> _HeaderReader:
 
         return read_list
     scalar = _scalar_reader(member, "rfc822")
+    if scalar is str:
+        return str
+    where = f"header {wire}"
 
-    def read_scalar(headers: Mapping[str, str]) -> Any:
-        text = headers.get(wire)
-        return None if text is None else _read(scalar, text, f"header {wire}")
+    def read_scalar(text: str) -> Any:
+        return _read(scalar, text, where)
 
     return read_scalar
+
+
+def _header_reader(member: Shape, wire: str) -> _HeaderReader:
+    read_text = _header_text_reader(member, wire)
+
+    def read(headers: Mapping[str, str]) -> Any:
+        text = headers.get(wire)
+        return None if text is None else read_text(text)
+
+    return read
 
 
 def _prefix(member: Shape) -> str:
@@ -593,10 +601,12 @@ class ResponsePlan:
         self.payload_streaming = bool(payload_shape is not None and payload_shape.is_streaming)
         self.status_member: str | None = None
         self._readers: list[tuple[str, _HeaderReader]] = []
-        # lower-cased header name -> the readers of the members bound to it. A response
-        # carries a few of the many headers an output may model (S3's HeadObject models
-        # over forty), so parsing visits the headers present rather than every member.
-        self._by_header: dict[str, list[tuple[str, _HeaderReader]]] = {}
+        # lower-cased header name -> the members bound to it, with the readers of their
+        # value from the header's text. A response carries a few of the many headers an
+        # output may model (S3's HeadObject models over forty), so parsing visits the
+        # headers present rather than every member.
+        self._by_header: dict[str, list[tuple[str, Callable[[str], Any]]]] = {}
+        self._prefix_readers: list[tuple[str, _HeaderReader]] = []  # read every header
         self._writers: list[tuple[str, _HeaderWriter]] = []
         body: list[str] = []
         for name, member in members.items():
@@ -606,33 +616,39 @@ class ResponsePlan:
                 self.status_member = name
             elif location == "header":
                 self._readers.append((name, _header_reader(member, wire)))
-                self._by_header.setdefault(wire.lower(), []).append(self._readers[-1])
+                self._by_header.setdefault(wire.lower(), []).append(
+                    (name, _header_text_reader(member, wire))
+                )
                 self._writers.append((name, _header_writer(member, wire)))
             elif location == "headers":
                 self._readers.append((name, _prefix_headers_reader(member, _prefix(member))))
+                self._prefix_readers.append(self._readers[-1])
                 self._writers.append((name, _prefix_headers_writer(member, _prefix(member))))
             elif location in (None, "") and name != self.payload_member:
                 body.append(name)
         self.body_members: tuple[str, ...] = tuple(body)
-        bound = {id(reader) for readers in self._by_header.values() for reader in readers}
-        self._unbound = [reader for reader in self._readers if id(reader) not in bound]
 
     def parse(self, status_code: int, headers: Mapping[str, str]) -> dict[str, Any]:
         """Members from the status line and headers (``ValueError`` for a malformed one)."""
         out: dict[str, Any] = {}
         if self.status_member is not None:
             out[self.status_member] = status_code
-        if len(self._by_header) > 4:
-            if isinstance(headers, HTTPHeaders):
-                present: Iterable[str] = [k for k, _ in headers.items_lower()]
-            else:
-                present = [k.lower() for k in headers]
-            readers = [r for k in present for r in self._by_header.get(k, ())]
-            readers += self._unbound
-        else:
-            readers = self._readers
-        for name, read in readers:
-            value = read(headers)
+        by_header = self._by_header
+        if by_header:
+            pairs: Iterable[tuple[str, str]] = (
+                headers.items_lower()
+                if isinstance(headers, HTTPHeaders)
+                else [(k.lower(), v) for k, v in headers.items()]
+            )
+            for key, text in pairs:
+                bound = by_header.get(key)
+                if bound is not None:
+                    for name, read in bound:
+                        value = read(text)
+                        if value is not None:
+                            out[name] = value
+        for name, read_headers in self._prefix_readers:
+            value = read_headers(headers)
             if value is not None:
                 out[name] = value
         return out
