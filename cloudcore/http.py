@@ -73,6 +73,10 @@ class HTTPHeaders(Mapping[str, str]):
         """A plain ``{name as given: value}`` dict (what a transport sends)."""
         return dict(self._map.values())
 
+    def to_lower_dict(self) -> dict[str, str]:
+        """A new ``{lower-cased name: value}`` dict (``ResponseMetadata.HTTPHeaders``)."""
+        return {lower: value for lower, (_, value) in self._map.items()}
+
     def items_lower(self) -> Iterator[tuple[str, str]]:
         """``(lower-cased name, value)`` pairs, the form signers canonicalise."""
         return ((k, v) for k, (_, v) in self._map.items())

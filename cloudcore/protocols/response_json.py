@@ -53,7 +53,7 @@ def parser_error(
 def load_json_object(response: HTTPResponse) -> dict[str, Any]:
     """The body as a JSON object, or :class:`ResponseParserError`."""
     body = response.body
-    if not body.strip():
+    if not body or body.isspace():  # isspace: no stripped copy of the body
         raise parser_error("empty body where JSON was expected", response)
     try:
         data = json.loads(body)
@@ -71,5 +71,5 @@ def response_metadata(response: HTTPResponse, request_id: str | None) -> dict[st
     if rid:
         meta["RequestId"] = rid
     meta["HTTPStatusCode"] = response.status_code
-    meta["HTTPHeaders"] = dict(response.headers.items_lower())
+    meta["HTTPHeaders"] = response.headers.to_lower_dict()
     return meta
