@@ -176,8 +176,10 @@ class HTTPRequest:
     def host(self) -> str:
         """``host[:port]`` as it goes in the Host header (default ports left out)."""
         parts = urlsplit(self.url)
-        netloc = parts.netloc.rsplit("@", 1)[-1]
-        default = {"http": ":80", "https": ":443"}.get(parts.scheme)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = netloc.rsplit("@", 1)[-1]
+        default = _DEFAULT_PORTS.get(parts.scheme)
         if default and netloc.endswith(default):
             netloc = netloc[: -len(default)]
         return netloc
@@ -205,6 +207,7 @@ class HTTPRequest:
 
 
 _REQUEST_FIELDS = frozenset({"method", "url", "headers", "body"})
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 
 class StreamingBody:

@@ -64,6 +64,13 @@ def tc3_canonical_request(
     )
 
 
+@lru_cache(maxsize=4)
+def _utc_date(day_number: int) -> str:
+    """``YYYY-MM-DD`` of a day counted from the epoch: the same all day, so kept."""
+    day = datetime.fromtimestamp(day_number * 86400, timezone.utc)
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 def _signature(canonical: str, timestamp: int, scope: str, key: bytes) -> tuple[str, str]:
     string_to_sign = "\n".join(
         [ALGORITHM, str(timestamp), scope, hashlib.sha256(canonical.encode()).hexdigest()]
@@ -86,8 +93,7 @@ class Tc3Signer(Signer):
             raise SigningError("tc3-hmac-sha256 requests cannot be presigned.")
         credentials = context.credentials
         timestamp = int(context.timestamp.timestamp())
-        day = datetime.fromtimestamp(timestamp, timezone.utc)
-        date = f"{day.year:04d}-{day.month:02d}-{day.day:02d}"  # strftime costs more
+        date = _utc_date(timestamp // 86400)
         scope = f"{date}/{context.service}/tc3_request"
         canonical = tc3_canonical_request(
             request.method,
