@@ -79,9 +79,13 @@ def read_xml(data: bytes, status_code: int | None = None, request_id: str | None
     parser.buffer_text = True
     parser.ordered_attributes = False
 
-    stack: list[XmlNode] = []
-    texts: list[list[str]] = []
-    root: list[XmlNode] = []
+    # The bottom of the stack is a holder whose one child is the root element, so every
+    # element has a parent to join. An element's text is the one piece expat reports for
+    # it (buffered text), or else its pieces kept aside and joined when it ends.
+    holder = XmlNode("", {})
+    stack: list[XmlNode] = [holder]
+    push, pop = stack.append, stack.pop
+    pieces: dict[XmlNode, list[str]] = {}
 
     def refuse_doctype(name: str, *args: object) -> None:
         raise _Refused(f"document type declaration <!DOCTYPE {name}> is not allowed")
@@ -93,25 +97,29 @@ def read_xml(data: bytes, status_code: int | None = None, request_id: str | None
         raise _Refused("external entity reference is not allowed")
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        if len(stack) >= MAX_DEPTH:
+        if len(stack) > MAX_DEPTH:
             raise _Refused(f"elements nested deeper than {MAX_DEPTH}")
-        node = XmlNode(name.rpartition(":")[2], attrs)
-        if stack:
-            stack[-1].children.append(node)
-        else:
-            root.append(node)
-        stack.append(node)
-        texts.append([])
+        node = XmlNode(name.rpartition(":")[2] if ":" in name else name, attrs)
+        stack[-1].children.append(node)
+        push(node)
 
     def end(name: str) -> None:
-        node = stack.pop()
-        parts = texts.pop()
-        if parts:
-            node.text = "".join(parts)
+        node = pop()
+        if pieces:
+            parts = pieces.pop(node, None)
+            if parts is not None:
+                node.text = "".join(parts)
 
     def chars(data: str) -> None:
-        if texts:
-            texts[-1].append(data)
+        node = stack[-1]
+        if not node.text:
+            node.text = data
+        else:
+            parts = pieces.get(node)
+            if parts is None:
+                pieces[node] = [node.text, data]
+            else:
+                parts.append(data)
 
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_entity
@@ -137,9 +145,9 @@ def read_xml(data: bytes, status_code: int | None = None, request_id: str | None
         ) from None
     except (ValueError, UnicodeError, RecursionError) as e:
         raise fail(f"invalid XML ({e})") from None
-    if not root:
+    if not holder.children:
         raise fail("no root element")
-    return root[0]
+    return holder.children[0]
 
 
 # --- writing -----------------------------------------------------------------------------

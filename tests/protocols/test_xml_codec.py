@@ -147,3 +147,15 @@ def test_writer_collapses_an_empty_container() -> None:
     w.close_or_collapse("Inner", mark)
     w.close("Outer")
     assert w.getvalue() == '<Outer><Inner xmlns:xsi="urn:x" /></Outer>'
+
+
+def test_text_in_many_pieces_is_joined_in_order() -> None:
+    # Longer than expat's text buffer, with references and CDATA splitting it further,
+    # and text around child elements (only the element's own text counts).
+    long = "ab&amp;c" * 5000
+    doc = f"<r><a>{long}<![CDATA[<z>]]>{long}</a><b>1<c>in</c>2<d/>3</b></r>".encode()
+    root = read_xml(doc)
+    a, b = root.children
+    assert a.text == "ab&c" * 5000 + "<z>" + "ab&c" * 5000
+    assert b.text == "123"
+    assert [c.text for c in b.children] == ["in", ""]
