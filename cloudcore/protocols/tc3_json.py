@@ -120,6 +120,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
+# json.dumps' own defaults (", " and ": ", non-ASCII escaped), built once: json.dumps
+# builds a new encoder on every call that passes ``default``.
+_BODY_ENCODER = json.JSONEncoder(default=_json_default)
+
+
 class Tc3JsonClient(ClientProtocol):
     """Client half; ``language`` (``zh-CN``, ``en-US``) is sent as ``X-TC-Language``."""
 
@@ -150,7 +155,9 @@ class Tc3JsonClient(ClientProtocol):
             headers["Content-Type"] = FORM_CONTENT_TYPE
             return SerializedRequest("GET", "/", urlencode(pairs), headers)
         value = plan.body.to_wire(params)
-        body = json.dumps(dict(value), default=_json_default).encode("utf-8")
+        if not isinstance(value, dict):
+            value = dict(value)
+        body = _BODY_ENCODER.encode(value).encode("utf-8")
         return SerializedRequest(plan.method, "/", "", headers, body)
 
     def presign_request(self, operation: OperationModel, request: HTTPRequest) -> HTTPRequest:
