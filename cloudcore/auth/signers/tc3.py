@@ -71,11 +71,19 @@ def _utc_date(day_number: int) -> str:
     return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
 
 
+@lru_cache(maxsize=64)
+def _keyed_hmac(key: bytes) -> hmac.HMAC:
+    """An HMAC already keyed with a day's signing key: copying it skips the key set-up."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def _signature(canonical: str, timestamp: int, scope: str, key: bytes) -> tuple[str, str]:
     string_to_sign = "\n".join(
         [ALGORITHM, str(timestamp), scope, hashlib.sha256(canonical.encode()).hexdigest()]
     )
-    return string_to_sign, hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+    mac = _keyed_hmac(key).copy()
+    mac.update(string_to_sign.encode())
+    return string_to_sign, mac.hexdigest()
 
 
 def _host(request: HTTPRequest) -> str:
