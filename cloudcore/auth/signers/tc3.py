@@ -103,10 +103,11 @@ class Tc3Signer(Signer):
         timestamp = int(context.timestamp.timestamp())
         date = _utc_date(timestamp // 86400)
         scope = f"{date}/{context.service}/tc3_request"
+        method = request.method
         canonical = tc3_canonical_request(
-            request.method,
+            method,
             request.path,
-            request.query,
+            request.query if method.upper() == "GET" else "",  # POST signs an empty query
             request.headers.get("Content-Type", ""),
             _host(request),
             request.body_bytes(),
@@ -123,7 +124,8 @@ class Tc3Signer(Signer):
                 ),
             }
         )
-        return SignedRequest(request.replace(headers=headers), signature, string_to_sign, canonical)
+        signed = HTTPRequest(method, request.url, headers, request.body)
+        return SignedRequest(signed, signature, string_to_sign, canonical)
 
     def verify(
         self,
