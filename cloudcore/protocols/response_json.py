@@ -50,13 +50,33 @@ def parser_error(
     )
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _loads(body: bytes) -> Any:
+    """``json.loads(body)``, by a quicker road for the usual body: UTF-8 text that opens
+    with ``{`` or ``[`` is decoded and parsed without ``json.loads``' encoding detection
+    and whitespace scans. Anything else, or any doubt, goes to ``json.loads`` itself, so
+    results and errors stay exactly its own."""
+    if body[:1] in (b"{", b"["):
+        try:
+            text = body.decode("utf-8")
+            data, end = _DECODER.raw_decode(text)
+        except ValueError:  # UTF-16 and UTF-32 bodies end up here too
+            pass
+        else:
+            if end == len(text) or not text[end:].strip(" \t\n\r"):
+                return data
+    return json.loads(body)
+
+
 def load_json_object(response: HTTPResponse) -> dict[str, Any]:
     """The body as a JSON object, or :class:`ResponseParserError`."""
     body = response.body
     if not body or body.isspace():  # isspace: no stripped copy of the body
         raise parser_error("empty body where JSON was expected", response)
     try:
-        data = json.loads(body)
+        data = _loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
         raise parser_error("body is not valid JSON", response) from None
     if not isinstance(data, dict):
