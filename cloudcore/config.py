@@ -11,10 +11,10 @@ inside a call.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from cloudcore.exceptions import ConfigError
+from cloudcore.frozen import Frozen, set_field
 
 __all__ = ["Config", "RetryConfig"]
 
@@ -22,20 +22,20 @@ _RETRY_MODES = ("standard", "adaptive", "off", "legacy")
 _ADDRESSING = ("auto", "virtual", "path")
 
 
-@dataclass(frozen=True, slots=True)
-class RetryConfig:
+class RetryConfig(Frozen):
     """``mode`` and ``max_attempts`` (total attempts, the first one included)."""
 
-    mode: str = "standard"
-    max_attempts: int = 3
+    __slots__ = ("max_attempts", "mode")
+    mode: str
+    max_attempts: int
 
-    def __post_init__(self) -> None:
-        if self.mode not in _RETRY_MODES:
-            raise ConfigError(f"retries.mode must be one of {_RETRY_MODES}, got {self.mode!r}")
-        if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
-            raise ConfigError(
-                f"retries.max_attempts must be an integer >= 1, got {self.max_attempts!r}"
-            )
+    def __init__(self, mode: str = "standard", max_attempts: int = 3) -> None:
+        if mode not in _RETRY_MODES:
+            raise ConfigError(f"retries.mode must be one of {_RETRY_MODES}, got {mode!r}")
+        if not isinstance(max_attempts, int) or max_attempts < 1:
+            raise ConfigError(f"retries.max_attempts must be an integer >= 1, got {max_attempts!r}")
+        set_field(self, "mode", mode)
+        set_field(self, "max_attempts", max_attempts)
 
     @classmethod
     def from_value(cls, value: RetryConfig | Mapping[str, Any]) -> RetryConfig:
@@ -53,64 +53,102 @@ class RetryConfig:
 
 _UNSET: Any = None
 
+# Config's fields in order (its constructor's positional order); ``_set`` is bookkeeping.
+_CONFIG_FIELDS = (
+    "region_name",
+    "connect_timeout",
+    "read_timeout",
+    "total_timeout",
+    "retries",
+    "proxies",
+    "verify",
+    "max_pool_connections",
+    "user_agent_extra",
+    "signature_version",
+    "s3",
+    "region_breaker",
+    "parameter_validation",
+    "language",
+    "regional_endpoints",
+)
 
-@dataclass(frozen=True, slots=True)
-class Config:
+
+class Config(Frozen):
     """Per-client settings. ``None`` means "not set here"; defaults apply last."""
 
-    region_name: str | None = _UNSET
-    connect_timeout: float | None = _UNSET
-    read_timeout: float | None = _UNSET
-    total_timeout: float | None = _UNSET  # the whole call, all attempts and sleeps
-    retries: RetryConfig | Mapping[str, Any] | None = _UNSET
-    proxies: Mapping[str, str] | None = _UNSET
-    verify: bool | str | None = _UNSET  # False, True, or a CA bundle path
-    max_pool_connections: int | None = _UNSET
-    user_agent_extra: str | None = _UNSET
-    signature_version: str | None = _UNSET
-    s3: Mapping[str, Any] | None = _UNSET  # {"addressing_style": "auto"|"virtual"|"path"}
-    region_breaker: Any = _UNSET  # a cloudcore.breaker.RegionBreaker
-    parameter_validation: bool | None = _UNSET
-    language: str | None = _UNSET  # Tencent X-TC-Language / Alibaba AcceptLanguage
-    regional_endpoints: bool | None = _UNSET  # {service}.{region}.<domain> hosts (Tencent)
-    _set: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    __slots__ = (*_CONFIG_FIELDS, "_set")
+    _hidden = frozenset({"_set"})
+    _uncompared = frozenset({"_set"})
+    region_name: str | None
+    connect_timeout: float | None
+    read_timeout: float | None
+    total_timeout: float | None  # the whole call, all attempts and sleeps
+    retries: RetryConfig | Mapping[str, Any] | None
+    proxies: Mapping[str, str] | None
+    verify: bool | str | None  # False, True, or a CA bundle path
+    max_pool_connections: int | None
+    user_agent_extra: str | None
+    signature_version: str | None
+    s3: Mapping[str, Any] | None  # {"addressing_style": "auto"|"virtual"|"path"}
+    region_breaker: Any  # a cloudcore.breaker.RegionBreaker
+    parameter_validation: bool | None
+    language: str | None  # Tencent X-TC-Language / Alibaba AcceptLanguage
+    regional_endpoints: bool | None  # {service}.{region}.<domain> hosts (Tencent)
+    _set: frozenset[str]  # the fields given a value (here or by a merged Config)
 
-    def __post_init__(self) -> None:
-        set_fields = frozenset(
-            f.name for f in fields(self) if f.name != "_set" and getattr(self, f.name) is not None
-        )
-        object.__setattr__(self, "_set", set_fields | self._set)
+    def __init__(
+        self,
+        region_name: str | None = _UNSET,
+        connect_timeout: float | None = _UNSET,
+        read_timeout: float | None = _UNSET,
+        total_timeout: float | None = _UNSET,
+        retries: RetryConfig | Mapping[str, Any] | None = _UNSET,
+        proxies: Mapping[str, str] | None = _UNSET,
+        verify: bool | str | None = _UNSET,
+        max_pool_connections: int | None = _UNSET,
+        user_agent_extra: str | None = _UNSET,
+        signature_version: str | None = _UNSET,
+        s3: Mapping[str, Any] | None = _UNSET,
+        region_breaker: Any = _UNSET,
+        parameter_validation: bool | None = _UNSET,
+        language: str | None = _UNSET,
+        regional_endpoints: bool | None = _UNSET,
+        _set: frozenset[str] = frozenset(),
+    ) -> None:
+        values = locals()  # the arguments by field name
+        given = frozenset(name for name in _CONFIG_FIELDS if values[name] is not None)
+        for name in _CONFIG_FIELDS:
+            set_field(self, name, values[name])
+        set_field(self, "_set", given | _set)
         for name in ("connect_timeout", "read_timeout", "total_timeout"):
-            value = getattr(self, name)
+            value = values[name]
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
             ):
                 raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
-        if self.retries is not None and not isinstance(self.retries, RetryConfig):
-            object.__setattr__(self, "retries", RetryConfig.from_value(self.retries))
-        mpc = self.max_pool_connections
+        if retries is not None and not isinstance(retries, RetryConfig):
+            set_field(self, "retries", RetryConfig.from_value(retries))
+        mpc = max_pool_connections
         if mpc is not None and (not isinstance(mpc, int) or isinstance(mpc, bool) or mpc < 1):
             raise ConfigError(f"max_pool_connections must be an integer >= 1, got {mpc!r}")
-        if self.verify is not None and not isinstance(self.verify, (bool, str)):
-            raise ConfigError(
-                f"verify must be True, False or a CA bundle path, got {self.verify!r}"
-            )
-        if self.s3 is not None:
-            style = self.s3.get("addressing_style", "auto")
+        if verify is not None and not isinstance(verify, (bool, str)):
+            raise ConfigError(f"verify must be True, False or a CA bundle path, got {verify!r}")
+        if s3 is not None:
+            style = s3.get("addressing_style", "auto")
             if style not in _ADDRESSING:
                 raise ConfigError(
                     f"s3.addressing_style must be one of {_ADDRESSING}, got {style!r}"
                 )
-        if self.region_breaker is not None:
+        if region_breaker is not None:
             from cloudcore.breaker import RegionBreaker
 
-            if not isinstance(self.region_breaker, RegionBreaker):
+            if not isinstance(region_breaker, RegionBreaker):
                 raise ConfigError(
                     "region_breaker must be a cloudcore.breaker.RegionBreaker, "
-                    f"got {self.region_breaker!r}"
+                    f"got {region_breaker!r}"
                 )
-        if self.proxies is not None and not isinstance(self.proxies, Mapping):
-            raise ConfigError(f"proxies must be a dict like {{'https': URL}}, got {self.proxies!r}")
+        if proxies is not None and not isinstance(proxies, Mapping):
+            raise ConfigError(f"proxies must be a dict like {{'https': URL}}, got {proxies!r}")
 
     @property
     def retry(self) -> RetryConfig:
@@ -125,12 +163,12 @@ class Config:
         if other is None:
             return self
         changes = {name: getattr(other, name) for name in other._set}
-        return replace(self, _set=self._set | other._set, **changes)
+        return self.replace(_set=self._set | other._set, **changes)
 
     def with_defaults(self, defaults: Mapping[str, Any]) -> Config:
         """Fill fields nobody set (``defaults`` keys are field names)."""
         changes = {k: v for k, v in defaults.items() if k not in self._set and v is not None}
-        return replace(self, **changes) if changes else self
+        return self.replace(**changes) if changes else self
 
 
 DEFAULTS: Mapping[str, Any] = {

@@ -20,7 +20,7 @@ from __future__ import annotations
 import configparser
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +222,7 @@ def _aliyun_spec(path: Path, name: str, entry: Mapping[str, Any]) -> ProfileSpec
     if keys is None:
         raise _error(path, f"{where} needs access_key_id and access_key_secret")
     if mode != "StsToken":
-        keys = replace(keys, security_token=None)  # the CLI ignores sts_token in other modes
+        keys = keys.replace(security_token=None)  # the CLI ignores sts_token in other modes
     elif not keys.security_token:
         raise _error(path, f"{where} needs sts_token")
     if mode != "RamRoleArn":

@@ -27,7 +27,6 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeAlias
 
@@ -70,24 +69,37 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
+class Credentials(Frozen):
     """One set of credentials. ``expiration`` is set for temporary ones (UTC)."""
 
+    __slots__ = ("access_key_id", "access_key_secret", "expiration", "security_token", "source")
+    _hidden = frozenset({"access_key_secret", "security_token"})  # (and a repr of its own)
     access_key_id: str
-    access_key_secret: str = field(repr=False)
-    security_token: str | None = field(default=None, repr=False)
-    expiration: datetime | None = None
-    source: str = "explicit"
+    access_key_secret: str
+    security_token: str | None
+    expiration: datetime | None
+    source: str
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.access_key_id, str) or not self.access_key_id:
+    def __init__(
+        self,
+        access_key_id: str,
+        access_key_secret: str,
+        security_token: str | None = None,
+        expiration: datetime | None = None,
+        source: str = "explicit",
+    ) -> None:
+        if not isinstance(access_key_id, str) or not access_key_id:
             raise ValueError("Credentials need a non-empty access_key_id")
-        if not isinstance(self.access_key_secret, str) or not self.access_key_secret:
+        if not isinstance(access_key_secret, str) or not access_key_secret:
             raise ValueError(
-                f"Credentials for key {redact_key_id(self.access_key_id)} need a non-empty "
+                f"Credentials for key {redact_key_id(access_key_id)} need a non-empty "
                 "access_key_secret"
             )
+        _set(self, "access_key_id", access_key_id)
+        _set(self, "access_key_secret", access_key_secret)
+        _set(self, "security_token", security_token)
+        _set(self, "expiration", expiration)
+        _set(self, "source", source)
 
     def get_frozen(self) -> Credentials:
         return self

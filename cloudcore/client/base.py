@@ -7,7 +7,6 @@ signature are built from the model only when someone asks (``help()``, an IDE).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,8 @@ from cloudcore.frozen import Frozen
 from cloudcore.frozen import set_field as _set
 
 if TYPE_CHECKING:
+    import inspect
+
     from cloudcore.config import Config
     from cloudcore.hooks import HierarchicalEmitter
     from cloudcore.models.loader import ModelLocation
@@ -94,6 +95,8 @@ class OperationMethod:
         return operation_docstring(model)
 
     def _signature(self, client_cls: type[BaseClient]) -> inspect.Signature:
+        import inspect  # only for help() and IDEs; it costs ~2 ms to import
+
         model = client_cls._service_model.operation_model(self.operation_name)
         shape = model.input_shape
         params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]

@@ -25,11 +25,12 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from cloudcore.exceptions import ParamValidationError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, encode_query
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols.aliyun_json import (
@@ -60,8 +61,18 @@ _LABEL = re.compile(r"\{([^}+]+)\+?\}")
 _QUERY_METHODS = frozenset({"GET", "HEAD", "DELETE"})
 
 
-@dataclass(frozen=True, slots=True)
-class _RoaPlan:
+class _RoaPlan(Frozen):
+    __slots__ = (
+        "action",
+        "binding",
+        "body",
+        "free_form",
+        "free_method",
+        "free_path",
+        "output",
+        "output_binding",
+        "version",
+    )
     action: str
     version: str
     binding: RequestPlan
@@ -71,6 +82,28 @@ class _RoaPlan:
     free_form: bool
     free_method: str
     free_path: str
+
+    def __init__(
+        self,
+        action: str,
+        version: str,
+        binding: RequestPlan,
+        body: JsonConverter,
+        output_binding: ResponsePlan,
+        output: JsonConverter,
+        free_form: bool,
+        free_method: str,
+        free_path: str,
+    ) -> None:
+        _set(self, "action", action)
+        _set(self, "version", version)
+        _set(self, "binding", binding)
+        _set(self, "body", body)
+        _set(self, "output_binding", output_binding)
+        _set(self, "output", output)
+        _set(self, "free_form", free_form)
+        _set(self, "free_method", free_method)
+        _set(self, "free_path", free_path)
 
 
 def _plan(operation: OperationModel) -> _RoaPlan:

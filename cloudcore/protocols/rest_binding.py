@@ -40,11 +40,12 @@ import re
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
 from cloudcore.exceptions import ParamValidationError, UnknownOperationError
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPHeaders
 from cloudcore.http import percent_encode as _encode
 from cloudcore.models.service import OperationModel, ServiceModel
@@ -157,17 +158,35 @@ def split_header_list(value: str) -> list[str]:
 # --- request: client and server ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BoundRequest:
+class BoundRequest(Frozen):
     """The non-body part of a request, and what is left for the body."""
 
+    __slots__ = ("body", "headers", "host_prefix", "method", "path", "payload", "query")
     method: str
     path: str
     query: str
     headers: dict[str, str]
     host_prefix: str
-    body: dict[str, Any] = field(default_factory=dict)
-    payload: Any = None
+    body: dict[str, Any]
+    payload: Any
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        host_prefix: str,
+        body: dict[str, Any] | None = None,
+        payload: Any = None,
+    ) -> None:
+        _set(self, "method", method)
+        _set(self, "path", path)
+        _set(self, "query", query)
+        _set(self, "headers", headers)
+        _set(self, "host_prefix", host_prefix)
+        _set(self, "body", {} if body is None else body)
+        _set(self, "payload", payload)
 
 
 # Where bind() places a member given in the params.

@@ -29,11 +29,12 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from cloudcore.frozen import Frozen
+from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols.aliyun_rpc import rpc_method
@@ -82,8 +83,8 @@ def _tc3_only_header(header: str) -> bool:
     return name in _TC3_ONLY or name.startswith("x-tc-")
 
 
-@dataclass(frozen=True, slots=True)
-class _Tc3Plan:
+class _Tc3Plan(Frozen):
+    __slots__ = ("action", "body", "flat", "free_form", "method", "output", "version")
     method: str
     action: str
     version: str
@@ -91,6 +92,24 @@ class _Tc3Plan:
     flat: FlatParam
     output: JsonConverter
     free_form: bool
+
+    def __init__(
+        self,
+        method: str,
+        action: str,
+        version: str,
+        body: JsonConverter,
+        flat: FlatParam,
+        output: JsonConverter,
+        free_form: bool,
+    ) -> None:
+        _set(self, "method", method)
+        _set(self, "action", action)
+        _set(self, "version", version)
+        _set(self, "body", body)
+        _set(self, "flat", flat)
+        _set(self, "output", output)
+        _set(self, "free_form", free_form)
 
 
 def _plan(operation: OperationModel) -> _Tc3Plan:

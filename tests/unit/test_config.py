@@ -12,7 +12,7 @@ def test_config_is_frozen_and_checked() -> None:
     config = Config(read_timeout=5, retries={"mode": "adaptive", "max_attempts": 5})
     assert config.retry == RetryConfig("adaptive", 5)
     with pytest.raises(AttributeError):
-        config.read_timeout = 3  # type: ignore[misc]
+        config.read_timeout = 3
     for bad in (
         {"read_timeout": 0},
         {"connect_timeout": "10"},

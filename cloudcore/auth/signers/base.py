@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -46,18 +45,47 @@ VerifyReason = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class SigningContext:
+class SigningContext(Frozen):
     """Everything a signature depends on besides the request itself."""
 
+    __slots__ = (
+        "credentials",
+        "expires_in",
+        "nonce",
+        "placement",
+        "region",
+        "service",
+        "sign_payload",
+        "timestamp",
+    )
     credentials: Credentials
     region: str
     service: str  # signing name: product code, TC3 service, SigV4 service
     timestamp: datetime  # timezone-aware UTC
-    nonce: str = ""
-    placement: Literal["header", "query"] = "header"  # "query": presigned URL
-    expires_in: int | None = None  # seconds, for presigned requests
-    sign_payload: bool = True  # s3v4: False sends UNSIGNED-PAYLOAD
+    nonce: str
+    placement: Literal["header", "query"]  # "query": presigned URL
+    expires_in: int | None  # seconds, for presigned requests
+    sign_payload: bool  # s3v4: False sends UNSIGNED-PAYLOAD
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        region: str,
+        service: str,
+        timestamp: datetime,
+        nonce: str = "",
+        placement: Literal["header", "query"] = "header",
+        expires_in: int | None = None,
+        sign_payload: bool = True,
+    ) -> None:
+        _set(self, "credentials", credentials)
+        _set(self, "region", region)
+        _set(self, "service", service)
+        _set(self, "timestamp", timestamp)
+        _set(self, "nonce", nonce)
+        _set(self, "placement", placement)
+        _set(self, "expires_in", expires_in)
+        _set(self, "sign_payload", sign_payload)
 
 
 class SignedRequest(Frozen):
