@@ -536,12 +536,14 @@ class CallPipeline:
                     break
         if version == "none" or operation.auth_type == "none":
             return request
+        signer = get_signer(version)
         signing = SigningContext(
             credentials=s.credentials(),
             region=signing_region or s.signing_region,
             service=operation.service_model.signing_name,
             timestamp=s.clock.now(),
-            nonce=os.urandom(16).hex(),  # 32 random hex digits, as uuid4().hex was
+            # 32 random hex digits (as uuid4().hex was), for the schemes that sign one
+            nonce=os.urandom(16).hex() if signer.uses_nonce else "",
             placement="query" if placement == "query" else "header",
             expires_in=expires_in,
         )
@@ -551,7 +553,7 @@ class CallPipeline:
             for handler in handlers:
                 handler(before)
             request, signing = before.request, before.signing_context
-        return get_signer(version).sign(request, signing).request
+        return signer.sign(request, signing).request
 
     def _parse(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
         protocol = self.settings.protocol

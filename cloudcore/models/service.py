@@ -74,7 +74,7 @@ class ServiceModel:
     def endpoint_prefix(self) -> str:
         return str(self.metadata.get("endpointPrefix", self.service_name))
 
-    @property
+    @cached_property  # read on every signature
     def signing_name(self) -> str:
         return str(self.metadata.get("signingName", self.endpoint_prefix))
 

@@ -137,6 +137,9 @@ class Signer(ABC):
     """One signing scheme."""
 
     name: str = ""
+    # Whether the scheme signs ``SigningContext.nonce``; the pipeline draws a random one
+    # per attempt only for those that do.
+    uses_nonce: bool = True
 
     @abstractmethod
     def sign(self, request: HTTPRequest, context: SigningContext) -> SignedRequest:

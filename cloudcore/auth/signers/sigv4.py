@@ -199,6 +199,7 @@ class SigV4Signer(Signer):
     """AWS SigV4 for every service but S3."""
 
     name = "v4"
+    uses_nonce = False
     s3 = False
 
     # --- canonical request ------------------------------------------------------------

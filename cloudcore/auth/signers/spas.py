@@ -67,6 +67,7 @@ class SpasSigner(Signer):
     """Signs an ACM request with Spas headers."""
 
     name = "spas-hmac-sha1"
+    uses_nonce = False
 
     def sign(self, request: HTTPRequest, context: SigningContext) -> SignedRequest:
         if context.placement == "query":

@@ -95,6 +95,7 @@ class Tc3Signer(Signer):
     """Signs a Tencent Cloud API 3.0 request."""
 
     name = "tc3-hmac-sha256"
+    uses_nonce = False
 
     def sign(self, request: HTTPRequest, context: SigningContext) -> SignedRequest:
         if context.placement == "query":

@@ -21,6 +21,7 @@ class UnsignedSigner(Signer):
     """Returns the request unchanged; ``verify`` refuses, since nothing proves a key."""
 
     name = "none"
+    uses_nonce = False
 
     def sign(self, request: HTTPRequest, context: SigningContext) -> SignedRequest:
         return SignedRequest(request, "", "")
