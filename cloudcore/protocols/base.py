@@ -68,19 +68,26 @@ class SerializedRequest(Frozen):
     ) -> HTTPRequest:
         """Bind to an endpoint (``scheme://host[:port][/base-path]``); ``default_headers``
         (a client's User-Agent) go in where the serializer set no header of that name."""
-        scheme, _, rest = endpoint_url.partition("://")
-        host, slash, base = rest.partition("/")
         if self.host_prefix:
-            host = self.host_prefix + host
-        base_path = ("/" + base).rstrip("/") if slash else ""
-        url = f"{scheme}://{host}{base_path}{self.path}"
-        if self.query:
-            url += ("&" if "?" in self.path else "?") + self.query
+            scheme, _, rest = endpoint_url.partition("://")
+            root = f"{scheme}://{self.host_prefix}{rest}"
+        else:
+            root = endpoint_url
+        # The base path's trailing "/" goes: the operation's path brings its own.
+        root = root.rstrip("/")
+        query = self.query
+        if query:
+            joiner = "&" if "?" in self.path else "?"
+            url = "".join((root, self.path, joiner, query))
+        else:
+            url = root + self.path
         # The request's headers are built once, defaults included.
         entries = {k.lower(): (k, v) for k, v in self.headers.items()}
         if default_headers:
             for name, value in default_headers.items():
-                entries.setdefault(name.lower(), (name, value))
+                lower = name.lower()
+                if lower not in entries:
+                    entries[lower] = (name, value)
         return HTTPRequest(self.method, url, HTTPHeaders._of(entries), self.body)
 
 

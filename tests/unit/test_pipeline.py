@@ -291,6 +291,31 @@ def test_default_headers_fill_in_only_what_the_serializer_left_out() -> None:
     assert SerializedRequest("GET").to_http("https://h.example").headers == {}
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "path", "query", "host_prefix", "url"),
+    [
+        ("https://h.example", "/p", "", "", "https://h.example/p"),
+        ("https://h.example/", "/", "", "", "https://h.example/"),
+        ("https://h.example/base/", "/p", "a=1", "", "https://h.example/base/p?a=1"),
+        (
+            "http://h.example:8080/b",
+            "/k?tagging",
+            "v=2",
+            "",
+            "http://h.example:8080/b/k?tagging&v=2",
+        ),
+        ("https://h.example/b", "/p", "a=1", "data-", "https://data-h.example/b/p?a=1"),
+    ],
+)
+def test_to_http_joins_endpoint_path_and_query(
+    endpoint: str, path: str, query: str, host_prefix: str, url: str
+) -> None:
+    from cloudcore.protocols.base import SerializedRequest
+
+    serialized = SerializedRequest("GET", path, query, host_prefix=host_prefix)
+    assert serialized.to_http(endpoint).url == url
+
+
 def test_the_client_user_agent_is_sent_once(make_client: Callable[..., Any]) -> None:
     client = make_client()
     client.list_widgets()

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from cloudcore.exceptions import ParamValidationError
+from cloudcore.models.shapes import ShapeResolver, StructureShape
 from cloudcore.models.validate import validate
 
 from tests.unit.support import service_model
@@ -83,3 +84,24 @@ def test_operation_without_input_refuses_params() -> None:
     validate(None, {}, "Nothing")
     with pytest.raises(ParamValidationError, match="takes none"):
         validate(None, {"X": 1}, "Nothing")
+
+
+def test_empty_params_are_checked_only_for_what_they_could_miss() -> None:
+
+    resolver = ShapeResolver(
+        {
+            "Str": {"type": "string"},
+            "Optional": {"type": "structure", "members": {"A": {"shape": "Str"}}},
+            "Choice": {
+                "type": "structure",
+                "union": True,
+                "members": {"A": {"shape": "Str"}, "B": {"shape": "Str"}},
+            },
+        }
+    )
+    optional, choice = resolver.get("Optional"), resolver.get("Choice")
+    assert isinstance(optional, StructureShape) and isinstance(choice, StructureShape)
+    validate(optional, {}, "Op")
+    with pytest.raises(ParamValidationError, match="union"):
+        validate(choice, {}, "Op")
+    assert problems({}) == [("Name", "missing required parameter")]
