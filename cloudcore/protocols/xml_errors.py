@@ -54,14 +54,15 @@ def header_request_id(response: HTTPResponse) -> str | None:
 def response_metadata(response: HTTPResponse, request_id: str | None) -> dict[str, Any]:
     """``RequestId`` (when known), ``HTTPStatusCode``, lower-cased ``HTTPHeaders``."""
     meta: dict[str, Any] = {}
-    rid = request_id or header_request_id(response)
+    headers = response.headers.to_lower_dict()  # one pass; the look-ups below read it
+    rid = request_id or headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
     if rid:
         meta["RequestId"] = rid
-    host_id = response.headers.get("x-amz-id-2")
+    host_id = headers.get("x-amz-id-2")
     if host_id:
         meta["HostId"] = host_id
     meta["HTTPStatusCode"] = response.status_code
-    meta["HTTPHeaders"] = dict(response.headers.items_lower())
+    meta["HTTPHeaders"] = headers
     return meta
 
 
