@@ -36,9 +36,13 @@ _FLOATS = frozenset({"float", "double", "bigdecimal"})
 _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
+# Built once: json.dumps builds a new encoder on every call that passes settings.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the body goes on the wire."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 class Codec:

@@ -31,7 +31,7 @@ from cloudcore.protocols.base import (
     ServiceErrorSpec,
 )
 from cloudcore.protocols.json_values import WireValueError
-from cloudcore.protocols.response_json import parser_error, response_metadata
+from cloudcore.protocols.response_json import loads_json, parser_error, response_metadata
 from cloudcore.protocols.rest_binding import render_host_prefix
 
 __all__ = [
@@ -55,10 +55,10 @@ def aws_request_id(headers: Mapping[str, str]) -> str | None:
 def load_json_body(response: HTTPResponse, request_id: str | None) -> Any:
     """The body as JSON (an empty body is ``{}``); unreadable -> ResponseParserError."""
     body = response.body
-    if not body.strip():
+    if not body or body.isspace():  # isspace: no stripped copy of the body
         return {}
     try:
-        return json.loads(body)
+        return loads_json(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
         raise parser_error("body is not valid JSON", response, request_id) from None
 

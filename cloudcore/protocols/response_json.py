@@ -18,6 +18,7 @@ __all__ = [
     "body_start",
     "header_request_id",
     "load_json_object",
+    "loads_json",
     "parser_error",
     "response_metadata",
 ]
@@ -53,7 +54,7 @@ def parser_error(
 _DECODER = json.JSONDecoder()
 
 
-def _loads(body: bytes) -> Any:
+def loads_json(body: bytes) -> Any:
     """``json.loads(body)``, by a quicker road for the usual body: UTF-8 text that opens
     with ``{`` or ``[`` is decoded and parsed without ``json.loads``' encoding detection
     and whitespace scans. Anything else, or any doubt, goes to ``json.loads`` itself, so
@@ -76,7 +77,7 @@ def load_json_object(response: HTTPResponse) -> dict[str, Any]:
     if not body or body.isspace():  # isspace: no stripped copy of the body
         raise parser_error("empty body where JSON was expected", response)
     try:
-        data = _loads(body)
+        data = loads_json(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
         raise parser_error("body is not valid JSON", response) from None
     if not isinstance(data, dict):
