@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
@@ -46,17 +47,29 @@ def uses_virtual_host(
     """Whether ``bucket`` goes in the host for this endpoint and style."""
     if style == "path":
         return False
-    dns_name = bool(_DNS_BUCKET.match(bucket)) and ".." not in bucket
     if style == "virtual":
-        if not dns_name:
+        if not _dns_name(bucket):
             raise ConfigError(
                 f"Bucket {bucket!r} is not a DNS name, so it cannot be addressed in the host; "
                 "use s3={'addressing_style': 'path'} or 'auto'"
             )
         return True
+    return (
+        _on_virtual_domain(endpoint_url, tuple(virtual_domains))
+        and "." not in bucket
+        and _dns_name(bucket)
+    )
+
+
+def _dns_name(bucket: str) -> bool:
+    return bool(_DNS_BUCKET.match(bucket)) and ".." not in bucket
+
+
+@lru_cache(maxsize=64)
+def _on_virtual_domain(endpoint_url: str, virtual_domains: tuple[str, ...]) -> bool:
+    """Whether the endpoint's host is one of the domains (kept: a client asks every call)."""
     host = (urlsplit(endpoint_url).hostname or "").lower()
-    own_host = any(host == d or host.endswith("." + d) for d in virtual_domains)
-    return own_host and dns_name and "." not in bucket
+    return any(host == d or host.endswith("." + d) for d in virtual_domains)
 
 
 def s3_bucket_url(
