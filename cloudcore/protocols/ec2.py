@@ -10,15 +10,18 @@ members; errors are ``<Response><Errors><Error>...</Error></Errors><RequestID/>
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudcore.http import HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols.base import ServiceErrorSpec
 from cloudcore.protocols.query import QueryClient, QueryServer, _modelled_error, _write_members
-from cloudcore.protocols.xml_codec import XmlNode, XmlWriter
+from cloudcore.protocols.xml_codec import XmlWriter
 from cloudcore.protocols.xml_errors import write_error_fields
 from cloudcore.protocols.xml_shapes import XmlValue
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = ["Ec2Client", "Ec2Server"]
 
@@ -27,7 +30,7 @@ class Ec2Client(QueryClient):
     name = "ec2"
     dialect = "ec2"
 
-    def _request_id(self, root: XmlNode) -> str | None:
+    def _request_id(self, root: Element) -> str | None:
         for tag in ("requestId", "RequestId"):
             node = root.find(tag)
             if node is not None and node.text:

@@ -15,7 +15,7 @@ the hooks it overrides are the ``_``-prefixed methods below.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from cloudcore.exceptions import ResponseParserError
@@ -35,7 +35,7 @@ from cloudcore.protocols.query_form import (
     compile_form,
 )
 from cloudcore.protocols.rest_binding import render_host_prefix
-from cloudcore.protocols.xml_codec import XmlNode, XmlWriter, body_start, read_xml
+from cloudcore.protocols.xml_codec import XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_errors import (
     find_error_shape,
     header_request_id,
@@ -50,6 +50,9 @@ from cloudcore.protocols.xml_shapes import (
     compile_xml,
     compile_xml_structure,
 )
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = ["QueryClient", "QueryServer", "expand_host_prefix"]
 
@@ -68,7 +71,7 @@ def expand_host_prefix(operation: OperationModel, params: Mapping[str, Any]) -> 
 def _error_fields(values: dict[str, XmlValue]) -> Any:
     """A reader of modelled error members from the ``<Error>`` element (compiled once)."""
 
-    def read(shape: StructureShape, node: XmlNode, response: HTTPResponse) -> dict[str, Any]:
+    def read(shape: StructureShape, node: Element, response: HTTPResponse) -> dict[str, Any]:
         value = values.get(shape.name)
         if value is None:
             value = values[shape.name] = compile_xml(shape)
@@ -143,7 +146,7 @@ class QueryClient(ClientProtocol):
             )
         parsed: dict[str, Any] = {}
         if plan.output is not None:
-            start: XmlNode | None = root
+            start: Element | None = root
             if plan.wrapper:
                 start = root.find(plan.wrapper)
             if start is not None:
@@ -159,7 +162,7 @@ class QueryClient(ClientProtocol):
         parsed["ResponseMetadata"] = response_metadata(response, self._request_id(root) or rid)
         return parsed
 
-    def _request_id(self, root: XmlNode) -> str | None:
+    def _request_id(self, root: Element) -> str | None:
         meta = root.find("ResponseMetadata")
         node = meta.find("RequestId") if meta is not None else None
         return node.text if node is not None and node.text else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from cloudcore.exceptions import ResponseParserError
@@ -33,7 +33,7 @@ from cloudcore.protocols.base import (
     ServiceErrorSpec,
 )
 from cloudcore.protocols.rest_binding import request_plan, response_plan, rest_router
-from cloudcore.protocols.xml_codec import XmlNode, XmlWriter, body_start, read_xml
+from cloudcore.protocols.xml_codec import XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_errors import (
     find_error_shape,
     header_request_id,
@@ -49,6 +49,9 @@ from cloudcore.protocols.xml_shapes import (
     compile_xml,
     compile_xml_structure,
 )
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = ["RestXmlClient", "RestXmlRequestError", "RestXmlServer"]
 
@@ -120,7 +123,7 @@ class _Body:
             struct.write(w, self.root, values)
         return w.encode()
 
-    def read(self, body: bytes, into: dict[str, Any], root: XmlNode | None) -> None:
+    def read(self, body: bytes, into: dict[str, Any], root: Element | None) -> None:
         """Add the body's members to ``into`` (``root`` is the parsed document, if XML)."""
         if self.payload is not None:
             kind = self.payload_kind
@@ -218,7 +221,7 @@ class RestXmlClient(ClientProtocol):
 
     @staticmethod
     def _error_reader(operation: OperationModel, plan: _ClientPlan) -> Any:
-        def read(shape: StructureShape, node: XmlNode, response: HTTPResponse) -> dict[str, Any]:
+        def read(shape: StructureShape, node: Element, response: HTTPResponse) -> dict[str, Any]:
             value = plan.error_values.get(shape.name)
             if value is None:
                 value = plan.error_values[shape.name] = compile_xml(shape)

@@ -1,12 +1,18 @@
 """XML for the AWS ``query``, ``ec2`` and ``rest-xml`` protocols: a safe reader, a writer.
 
-The reader (:func:`read_xml`) builds a small tree of :class:`XmlNode` with expat and
-refuses any document type declaration, entity declaration or external entity reference
-(billion laughs, XXE) by raising from expat's own declaration handlers. Expat decodes
-the document (UTF-8, UTF-16, a declared encoding) before those handlers fire, so no
-encoding or whitespace trick can smuggle a declaration past them. Element names are kept
-without their namespace prefix (``<s3:Key>`` is ``Key``); attributes keep their
-qualified name (``xsi:type``) because models name them that way.
+The reader (:func:`read_xml`) parses with expat into ElementTree elements and refuses any
+document type declaration, entity declaration or external entity reference (billion
+laughs, XXE) by raising from expat's own declaration handlers. Expat decodes the document
+(UTF-8, UTF-16, a declared encoding) before those handlers fire, so no encoding or
+whitespace trick can smuggle a declaration past them. The elements are built by a C
+``TreeBuilder`` whose methods are expat's element and text handlers, so a plain UTF-8
+document is read with no Python call per element; any other document goes through small
+Python handlers that also bound the depth.
+
+Element tags are kept without their namespace prefix (``<s3:Key>`` is ``Key``);
+attributes keep their qualified name (``xsi:type``) because models name them that way.
+An element's text is ``None`` when it has none, and text after a child is that child's
+``tail``; :func:`element_text` joins an element's own pieces.
 
 The writer (:class:`XmlWriter`) appends escaped markup to a list of strings; empty
 elements are written ``<Name />``.
@@ -14,47 +20,58 @@ elements are written ``<Name />``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
 from cloudcore.exceptions import ResponseParserError
 
-__all__ = ["MAX_DEPTH", "XmlNode", "XmlWriter", "escape_attr", "escape_text", "read_xml"]
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+__all__ = [
+    "MAX_DEPTH",
+    "XmlWriter",
+    "element_text",
+    "escape_attr",
+    "escape_text",
+    "read_xml",
+]
 
 MAX_DEPTH = 256
 """Deeper documents are refused: no model nests this far, and parsers recurse."""
 
+# Documents read by the C builder alone: UTF-8 (no declaration, or one naming UTF-8), so
+# that one byte ``<`` is one character ``<``; the depth bound below relies on it.
+_PLAIN_UTF8_STARTS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>',
+    b'<?xml version="1.0" encoding="utf-8"?>',
+    b'<?xml version="1.0"?>',
+)
 
-class XmlNode:
-    """One element: local name, attributes (qualified names), text and children."""
+# A start tag whose name has a prefix (``<s3:Key``); only then are tags rewritten.
+_PREFIXED_START = re.compile(rb"<[^\s>/!?:]+:")
 
-    __slots__ = ("attrib", "children", "tag", "text")
+_tree_builder: Any = None
 
-    def __init__(self, tag: str, attrib: dict[str, str]) -> None:
-        self.tag = tag
-        self.attrib = attrib
-        self.text = ""
-        self.children: list[XmlNode] = []
 
-    def __iter__(self) -> Iterator[XmlNode]:
-        return iter(self.children)
+def _builder() -> Any:
+    """A new C ``TreeBuilder`` (ElementTree is imported on the first document read)."""
+    global _tree_builder
+    if _tree_builder is None:
+        from xml.etree.ElementTree import TreeBuilder
 
-    def find(self, tag: str) -> XmlNode | None:
-        """The first child named ``tag``."""
-        for child in self.children:
-            if child.tag == tag:
-                return child
-        return None
+        _tree_builder = TreeBuilder
+    return _tree_builder()
 
-    def child_map(self) -> dict[str, XmlNode]:
-        """Children by name; for a repeated name the first one wins."""
-        out: dict[str, XmlNode] = {}
-        for child in self.children:
-            out.setdefault(child.tag, child)
-        return out
 
-    def __repr__(self) -> str:
-        return f"<XmlNode {self.tag} children={len(self.children)}>"
+def element_text(node: Element) -> str:
+    """An element's own text: its text and its children's tails, joined (``""`` if none)."""
+    text = node.text or ""
+    if len(node):
+        return text + "".join([child.tail or "" for child in node])
+    return text
 
 
 class _Refused(Exception):
@@ -66,8 +83,24 @@ def body_start(data: bytes, limit: int = 120) -> str:
     return data[:limit].decode("utf-8", "replace")
 
 
-def read_xml(data: bytes, status_code: int | None = None, request_id: str | None = None) -> XmlNode:
-    """Parse ``data`` into its root :class:`XmlNode`.
+def _refuse_doctype(name: str, *args: object) -> None:
+    raise _Refused(f"document type declaration <!DOCTYPE {name}> is not allowed")
+
+
+def _refuse_entity(name: str, *args: object) -> None:
+    raise _Refused(f"entity declaration {name!r} is not allowed")
+
+
+def _refuse_external(*args: object) -> int:
+    raise _Refused("external entity reference is not allowed")
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def read_xml(data: bytes, status_code: int | None = None, request_id: str | None = None) -> Element:
+    """Parse ``data`` into its root element.
 
     Raises :class:`ResponseParserError` (with ``status_code``, ``request_id`` and the
     start of the body) for an empty, malformed or truncated document, and for any DTD,
@@ -79,56 +112,37 @@ def read_xml(data: bytes, status_code: int | None = None, request_id: str | None
     parser.buffer_text = True
     parser.ordered_attributes = False
 
-    # The bottom of the stack is a holder whose one child is the root element, so every
-    # element has a parent to join. An element's text is the one piece expat reports for
-    # it (buffered text), or else its pieces kept aside and joined when it ends.
-    holder = XmlNode("", {})
-    stack: list[XmlNode] = [holder]
-    push, pop = stack.append, stack.pop
-    pieces: dict[XmlNode, list[str]] = {}
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_entity
+    parser.NotationDeclHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_external
 
-    def refuse_doctype(name: str, *args: object) -> None:
-        raise _Refused(f"document type declaration <!DOCTYPE {name}> is not allowed")
+    builder = _builder()
+    parser.CharacterDataHandler = builder.data
+    # Depth is at most the number of start tags, so a UTF-8 document with few ``<`` bytes
+    # cannot nest past the limit: the builder's own methods then take the elements.
+    plain = (data[:1] == b"<" and data[1:2] != b"?") or data.startswith(_PLAIN_UTF8_STARTS)
+    direct = plain and data.count(b"<") <= MAX_DEPTH
+    if direct:
+        parser.StartElementHandler = builder.start
+        parser.EndElementHandler = builder.end
+    else:
+        depth = [0]
+        builder_start, builder_end = builder.start, builder.end
 
-    def refuse_entity(name: str, *args: object) -> None:
-        raise _Refused(f"entity declaration {name!r} is not allowed")
+        def start(name: str, attrs: dict[str, str]) -> None:
+            if depth[0] >= MAX_DEPTH:
+                raise _Refused(f"elements nested deeper than {MAX_DEPTH}")
+            depth[0] += 1
+            builder_start(_local(name) if ":" in name else name, attrs)
 
-    def refuse_external(*args: object) -> int:
-        raise _Refused("external entity reference is not allowed")
+        def end(name: str) -> None:
+            depth[0] -= 1
+            builder_end(_local(name) if ":" in name else name)
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if len(stack) > MAX_DEPTH:
-            raise _Refused(f"elements nested deeper than {MAX_DEPTH}")
-        node = XmlNode(name.rpartition(":")[2] if ":" in name else name, attrs)
-        stack[-1].children.append(node)
-        push(node)
-
-    def end(name: str) -> None:
-        node = pop()
-        if pieces:
-            parts = pieces.pop(node, None)
-            if parts is not None:
-                node.text = "".join(parts)
-
-    def chars(data: str) -> None:
-        node = stack[-1]
-        if not node.text:
-            node.text = data
-        else:
-            parts = pieces.get(node)
-            if parts is None:
-                pieces[node] = [node.text, data]
-            else:
-                parts.append(data)
-
-    parser.StartDoctypeDeclHandler = refuse_doctype
-    parser.EntityDeclHandler = refuse_entity
-    parser.UnparsedEntityDeclHandler = refuse_entity
-    parser.NotationDeclHandler = refuse_entity
-    parser.ExternalEntityRefHandler = refuse_external
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
 
     def fail(reason: str) -> ResponseParserError:
         return ResponseParserError(reason, status_code, request_id, body_start(data))
@@ -145,9 +159,14 @@ def read_xml(data: bytes, status_code: int | None = None, request_id: str | None
         ) from None
     except (ValueError, UnicodeError, RecursionError) as e:
         raise fail(f"invalid XML ({e})") from None
-    if not holder.children:
+    root: Element | None = builder.close()
+    if root is None:
         raise fail("no root element")
-    return holder.children[0]
+    if direct and _PREFIXED_START.search(data) is not None:
+        for node in root.iter():
+            if ":" in node.tag:
+                node.tag = _local(node.tag)
+    return root
 
 
 # --- writing -----------------------------------------------------------------------------

@@ -20,14 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudcore.exceptions import ResponseParserError
 from cloudcore.http import HTTPResponse
 from cloudcore.models.service import OperationModel
 from cloudcore.models.shapes import StructureShape
-from cloudcore.protocols.xml_codec import XmlNode, XmlWriter, body_start, read_xml
+from cloudcore.protocols.xml_codec import XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_shapes import XmlStructure
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = [
     "ErrorReaders",
@@ -96,10 +99,10 @@ def find_error_shape(operation: OperationModel, code: str) -> StructureShape | N
 
 
 # Reads a modelled error's fields: (shape, error element, response) -> fields.
-ErrorReaders = Callable[[StructureShape, XmlNode, HTTPResponse], dict[str, Any]]
+ErrorReaders = Callable[[StructureShape, "Element", HTTPResponse], dict[str, Any]]
 
 
-def _error_node(root: XmlNode) -> tuple[XmlNode | None, XmlNode]:
+def _error_node(root: Element) -> tuple[Element | None, Element]:
     """(the ``<Error>`` element, the element holding the request id)."""
     if root.tag == "Error":
         return root, root
@@ -137,9 +140,9 @@ def parse_error_response(
             body_start(body),
         )
     error: dict[str, Any] = {}
-    for child in error_node.children:
-        if not child.children:
-            error[child.tag] = child.text
+    for child in error_node:
+        if not len(child):
+            error[child.tag] = child.text or ""
     request_id = None
     for name in ("RequestId", "RequestID", "requestId"):
         node = holder.find(name)

@@ -1,15 +1,15 @@
 """Typed values in XML bodies, both ways, compiled once per shape.
 
-:func:`compile_xml` turns a shape into an :class:`XmlValue` that reads an
-:class:`~cloudcore.protocols.xml_codec.XmlNode` into Python values and writes Python values
-as XML. It follows the AWS XML conventions shared by ``query``, ``ec2`` and ``rest-xml``:
-a member is named by its ``locationName`` (else its member name); lists wrap their items
-in ``<member>`` (or the list member's ``locationName``) unless ``flattened``, when the
-items repeat under the member's own name; maps wrap ``<entry><key/><value/></entry>``
-(names from the key and value ``locationName``), or repeat the entry element when
-flattened; ``xmlAttribute`` members are attributes; a structure's ``xmlNamespace``
-becomes an ``xmlns`` attribute. Members bound elsewhere (``location``: headers, uri,
-status code...) are left to the REST binding.
+:func:`compile_xml` turns a shape into an :class:`XmlValue` that reads an ElementTree
+element (from :func:`~cloudcore.protocols.xml_codec.read_xml`) into Python values and
+writes Python values as XML. It follows the AWS XML conventions shared by ``query``,
+``ec2`` and ``rest-xml``: a member is named by its ``locationName`` (else its member
+name); lists wrap their items in ``<member>`` (or the list member's ``locationName``)
+unless ``flattened``, when the items repeat under the member's own name; maps wrap
+``<entry><key/><value/></entry>`` (names from the key and value ``locationName``), or
+repeat the entry element when flattened; ``xmlAttribute`` members are attributes; a
+structure's ``xmlNamespace`` becomes an ``xmlns`` attribute. Members bound elsewhere
+(``location``: headers, uri, status code...) are left to the REST binding.
 
 Readers raise :class:`XmlValueError` naming the member path for text that does not fit
 its shape; callers turn it into the error their side needs.
@@ -21,11 +21,14 @@ import base64
 import binascii
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
 from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
-from cloudcore.protocols.xml_codec import XmlNode, XmlWriter
+from cloudcore.protocols.xml_codec import XmlWriter, element_text
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = [
     "XmlStructure",
@@ -111,10 +114,10 @@ class XmlValue:
 
     __slots__ = ()
 
-    def read(self, node: XmlNode) -> Any:
+    def read(self, node: Element) -> Any:
         raise NotImplementedError
 
-    def read_many(self, nodes: list[XmlNode]) -> Any:
+    def read_many(self, nodes: list[Element]) -> Any:
         """Read the value of a member whose elements are ``nodes`` (flattened: all)."""
         return self.read(nodes[0])
 
@@ -156,8 +159,11 @@ class _Scalar(XmlValue):
             raise XmlValueError(f"expected {kind}, got {text[:60]!r}") from None
         return text
 
-    def read(self, node: XmlNode) -> Any:
-        return self.from_text(node.text)
+    def read(self, node: Element) -> Any:
+        text = node.text
+        if text is None or len(node):
+            text = element_text(node)
+        return self.from_text(text)
 
     def text(self, value: Any) -> str:
         return scalar_text(self.kind, value, self.fmt)
@@ -188,9 +194,9 @@ class XmlStructure(XmlValue):
         self.ns_attrs: dict[str, str] = {}
         self.union = False
 
-    def read(self, node: XmlNode) -> Any:
-        groups: dict[str, list[XmlNode]] = {}
-        for child in node.children:
+    def read(self, node: Element) -> Any:
+        groups: dict[str, list[Element]] = {}
+        for child in node:
             group = groups.get(child.tag)
             if group is None:
                 groups[child.tag] = [child]
@@ -204,7 +210,7 @@ class XmlStructure(XmlValue):
                 if m.attribute:
                     text = _attribute(node, m.xml_name)
                     if text is not None:
-                        out[m.name] = m.value.read(_text_node(text))
+                        out[m.name] = _read_text(m.value, text)
                     continue
                 nodes = groups.get(m.xml_name)
                 if nodes:
@@ -212,8 +218,8 @@ class XmlStructure(XmlValue):
             except XmlValueError as e:
                 e.path.insert(0, m.name)
                 raise
-        if self.union and not out and node.children:
-            out["SDK_UNKNOWN_MEMBER"] = {"name": node.children[0].tag}
+        if self.union and not out and len(node):
+            out["SDK_UNKNOWN_MEMBER"] = {"name": node[0].tag}
         return out
 
     def write(self, w: XmlWriter, tag: str, value: Any) -> None:
@@ -240,7 +246,7 @@ class XmlStructure(XmlValue):
             m.value.write(w, m.xml_name, item)
 
 
-def _attribute(node: XmlNode, name: str) -> str | None:
+def _attribute(node: Element, name: str) -> str | None:
     value = node.attrib.get(name)
     if value is None and ":" in name:
         # The document may bind the namespace to another prefix: match the local part.
@@ -251,10 +257,15 @@ def _attribute(node: XmlNode, name: str) -> str | None:
     return value
 
 
-def _text_node(text: str) -> XmlNode:
-    node = XmlNode("", {})
+def _read_text(value: XmlValue, text: str) -> Any:
+    """Read an attribute's text as ``value`` (a scalar, as models only bind those)."""
+    if isinstance(value, _Scalar):
+        return value.from_text(text)
+    from xml.etree.ElementTree import Element
+
+    node = Element("")
     node.text = text
-    return node
+    return value.read(node)
 
 
 class _List(XmlValue):
@@ -269,14 +280,14 @@ class _List(XmlValue):
     def repeats(self) -> bool:
         return self.flat
 
-    def read(self, node: XmlNode) -> Any:
+    def read(self, node: Element) -> Any:
         if self.flat:
             return [self.member.read(node)]
         read = self.member.read
         tag = self.item_tag
-        return [read(child) for child in node.children if child.tag == tag]
+        return [read(child) for child in node if child.tag == tag]
 
-    def read_many(self, nodes: list[XmlNode]) -> Any:
+    def read_many(self, nodes: list[Element]) -> Any:
         if self.flat:
             read = self.member.read
             return [read(n) for n in nodes]
@@ -310,9 +321,9 @@ class _Map(XmlValue):
     def repeats(self) -> bool:
         return self.flat
 
-    def _entry(self, entry: XmlNode, out: dict[Any, Any]) -> None:
+    def _entry(self, entry: Element, out: dict[Any, Any]) -> None:
         key_node = value_node = None
-        for child in entry.children:
+        for child in entry:
             if child.tag == self.key_tag:
                 key_node = child
             elif child.tag == self.value_tag:
@@ -322,17 +333,17 @@ class _Map(XmlValue):
         key = self.key.read(key_node)
         out[key] = self.value.read(value_node) if value_node is not None else None
 
-    def read(self, node: XmlNode) -> Any:
+    def read(self, node: Element) -> Any:
         out: dict[Any, Any] = {}
         if self.flat:
             self._entry(node, out)
         else:
-            for entry in node.children:
+            for entry in node:
                 if entry.tag == "entry":
                     self._entry(entry, out)
         return out
 
-    def read_many(self, nodes: list[XmlNode]) -> Any:
+    def read_many(self, nodes: list[Element]) -> Any:
         if not self.flat:
             return self.read(nodes[0])
         out: dict[Any, Any] = {}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from cloudcore.exceptions import ResponseParserError
-from cloudcore.protocols.xml_codec import MAX_DEPTH, XmlWriter, read_xml
+from cloudcore.protocols.xml_codec import MAX_DEPTH, XmlWriter, element_text, read_xml
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
@@ -61,6 +66,31 @@ def test_attack_payloads_are_refused(payload: bytes) -> None:
     assert "HTTP status 200" in message
 
 
+AWS_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
+# Enough markup ahead of the declaration that the depth-checking handlers take the elements
+# instead of the C tree builder's own methods.
+MANY_COMMENTS = b"<!-- padding -->" * (MAX_DEPTH + 1)
+
+
+@pytest.mark.parametrize(
+    "dtd",
+    [
+        b'<!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>',
+        b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><r>&xxe;</r>',
+        b'<!DOCTYPE r SYSTEM "http://attacker.invalid/x.dtd"><r/>',
+    ],
+    ids=["internal entity", "external entity", "external DTD"],
+)
+@pytest.mark.parametrize(
+    "prefix", [AWS_DECLARATION, b"", AWS_DECLARATION + MANY_COMMENTS], ids=["c", "bare", "python"]
+)
+def test_dtd_is_refused_whichever_handlers_build_the_tree(prefix: bytes, dtd: bytes) -> None:
+    # A UTF-8 document with little markup is built by the C TreeBuilder's methods; the
+    # declaration handlers that refuse it are the same on every road.
+    with pytest.raises(ResponseParserError, match="unsafe XML refused"):
+        read_xml(prefix + dtd)
+
+
 def test_dtd_refusal_names_the_reason() -> None:
     with pytest.raises(ResponseParserError, match="DOCTYPE lolz"):
         read_xml(BILLION_LAUGHS)
@@ -95,6 +125,28 @@ def test_depth_is_bounded() -> None:
     assert read_xml(ok).tag == "a"
 
 
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        AWS_DECLARATION,
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>',
+        b"<?xml version='1.0'?>",
+    ],
+)
+def test_depth_limit_is_exact_on_every_road(declaration: bytes) -> None:
+    at_limit = declaration + b"<a>" * MAX_DEPTH + b"x" + b"</a>" * MAX_DEPTH
+    root = read_xml(at_limit)
+    assert len(list(root.iter())) == MAX_DEPTH
+    with pytest.raises(ResponseParserError, match="nested deeper"):
+        read_xml(declaration + b"<a>" + at_limit[len(declaration) :] + b"</a>")
+
+
+def test_utf16_deep_document_is_refused() -> None:
+    deep = "<a>" * (MAX_DEPTH + 1) + "</a>" * (MAX_DEPTH + 1)
+    with pytest.raises(ResponseParserError, match="nested deeper"):
+        read_xml(deep.encode("utf-16"))
+
+
 def test_namespaces_prefixes_and_attributes() -> None:
     doc = (
         b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -104,7 +156,12 @@ def test_namespaces_prefixes_and_attributes() -> None:
         b'<Grantee xsi:type="CanonicalUser" id="1"><ID>abc</ID></Grantee>'
         b"</ListBucketResult>"
     )
-    root = read_xml(doc)
+    check_prefixed_document(read_xml(doc))
+    # The same document with enough markup to take the Python handlers instead.
+    check_prefixed_document(read_xml(doc.replace(b"?>", b"?>" + MANY_COMMENTS, 1)))
+
+
+def check_prefixed_document(root: Element) -> None:
     assert root.tag == "ListBucketResult"
     assert [c.tag for c in root] == ["Name", "Grantee"]
     name = root.find("Name")
@@ -118,8 +175,10 @@ def test_namespaces_prefixes_and_attributes() -> None:
 
 def test_text_is_kept_verbatim_including_whitespace_and_cdata() -> None:
     root = read_xml(b"<r><a>  two  spaces </a><b><![CDATA[<not a tag>]]></b><c/></r>")
-    values = {c.tag: c.text for c in root}
+    values = {c.tag: element_text(c) for c in root}
     assert values == {"a": "  two  spaces ", "b": "<not a tag>", "c": ""}
+    empty = root.find("c")
+    assert empty is not None and empty.text is None
 
 
 def test_writer_escapes_and_round_trips() -> None:
@@ -155,7 +214,7 @@ def test_text_in_many_pieces_is_joined_in_order() -> None:
     long = "ab&amp;c" * 5000
     doc = f"<r><a>{long}<![CDATA[<z>]]>{long}</a><b>1<c>in</c>2<d/>3</b></r>".encode()
     root = read_xml(doc)
-    a, b = root.children
+    a, b = root
     assert a.text == "ab&c" * 5000 + "<z>" + "ab&c" * 5000
-    assert b.text == "123"
-    assert [c.text for c in b.children] == ["in", ""]
+    assert element_text(b) == "123"
+    assert [element_text(c) for c in b] == ["in", ""]
