@@ -90,11 +90,20 @@ def _error_fields(values: dict[str, XmlValue]) -> Any:
 
 
 class _ClientPlan:
-    __slots__ = ("error_fields", "form", "output", "wrapper")
+    __slots__ = ("error_fields", "form", "head", "head_bytes", "host_prefix", "output", "wrapper")
 
     def __init__(self, operation: OperationModel, dialect: str) -> None:
         shape = operation.input_shape
         self.form: FormValue | None = None if shape is None else compile_form(shape, dialect)
+        # Every body opens with the same encoded Action and Version; a call without
+        # params sends exactly these bytes.
+        self.head = encode_query(
+            [("Action", operation.name), ("Version", operation.service_model.api_version)]
+        )
+        self.head_bytes = self.head.encode("ascii")
+        # A host prefix without labels is the same on every call (None: it has labels).
+        template = str(operation.endpoint.get("hostPrefix") or "")
+        self.host_prefix: str | None = None if "{" in template else template
         out = operation.output_shape
         self.output: XmlValue | None = None if out is None else compile_xml(out)
         self.wrapper: str | None = None
@@ -108,27 +117,33 @@ class QueryClient(ClientProtocol):
 
     name = "query"
     dialect = "query"
+    _plan_key = "client:query"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._plan_key = f"client:{cls.name}"
 
     def _plan(self, operation: OperationModel) -> _ClientPlan:
-        key = f"client:{self.name}"
-        plan: _ClientPlan | None = operation.plans.get(key)
+        plan: _ClientPlan | None = operation.plans.get(self._plan_key)
         if plan is None:
-            plan = operation.plans[key] = _ClientPlan(operation, self.dialect)
+            plan = operation.plans[self._plan_key] = _ClientPlan(operation, self.dialect)
         return plan
 
     def serialize_request(
         self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
     ) -> SerializedRequest:
         plan = self._plan(operation)
-        pairs = [("Action", operation.name), ("Version", operation.service_model.api_version)]
-        if plan.form is not None:
+        body = plan.head_bytes
+        if params and plan.form is not None:  # the input is a structure: no params, no pairs
+            pairs: list[tuple[str, str]] = []
             plan.form.emit("", params, pairs)
+            if pairs:
+                body = f"{plan.head}&{encode_query(pairs)}".encode("ascii")
+        host_prefix = plan.host_prefix
+        if host_prefix is None:
+            host_prefix = expand_host_prefix(operation, params)
         return SerializedRequest(
-            method="POST",
-            path="/",
-            headers={"Content-Type": FORM_CONTENT_TYPE},
-            body=encode_query(pairs).encode("ascii"),
-            host_prefix=expand_host_prefix(operation, params),
+            "POST", "/", "", {"Content-Type": FORM_CONTENT_TYPE}, body, host_prefix
         )
 
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
