@@ -39,6 +39,7 @@ from cloudcore.protocols.xml_codec import XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_errors import (
     find_error_shape,
     header_request_id,
+    lower_request_id,
     parse_error_response,
     response_metadata,
     write_error_fields,
@@ -150,7 +151,8 @@ class QueryClient(ClientProtocol):
         plan = self._plan(operation)
         if response.status_code >= 300:
             return parse_error_response(operation, response, plan.error_fields)
-        rid = header_request_id(response)
+        headers = response.headers.to_lower_dict()  # for the request id and the metadata
+        rid = lower_request_id(headers)
         root = read_xml(response.body, response.status_code, rid)
         if not root.tag.endswith("Response"):
             raise ResponseParserError(
@@ -174,7 +176,9 @@ class QueryClient(ClientProtocol):
                         rid or self._request_id(root),
                         body_start(response.body),
                     ) from None
-        parsed["ResponseMetadata"] = response_metadata(response, self._request_id(root) or rid)
+        parsed["ResponseMetadata"] = response_metadata(
+            response, self._request_id(root) or rid, headers
+        )
         return parsed
 
     def _request_id(self, root: Element) -> str | None:

@@ -37,6 +37,7 @@ __all__ = [
     "find_error_shape",
     "generic_error",
     "header_request_id",
+    "lower_request_id",
     "parse_error_response",
     "reason_phrase",
     "response_metadata",
@@ -54,10 +55,19 @@ def header_request_id(response: HTTPResponse) -> str | None:
     return None
 
 
-def response_metadata(response: HTTPResponse, request_id: str | None) -> dict[str, Any]:
-    """``RequestId`` (when known), ``HTTPStatusCode``, lower-cased ``HTTPHeaders``."""
+def lower_request_id(headers: Mapping[str, str]) -> str | None:
+    """The request id in a ``{lower-cased name: value}`` header dict, if any."""
+    return headers.get("x-amzn-requestid") or headers.get("x-amz-request-id") or None
+
+
+def response_metadata(
+    response: HTTPResponse, request_id: str | None, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """``RequestId`` (when known), ``HTTPStatusCode``, lower-cased ``HTTPHeaders``
+    (``headers``, when the caller already made that dict from the response)."""
     meta: dict[str, Any] = {}
-    headers = response.headers.to_lower_dict()  # one pass; the look-ups below read it
+    if headers is None:
+        headers = response.headers.to_lower_dict()  # one pass; the look-ups below read it
     rid = request_id or headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
     if rid:
         meta["RequestId"] = rid

@@ -172,6 +172,25 @@ class _Scalar(XmlValue):
         w.element(tag, scalar_text(self.kind, value, self.fmt))
 
 
+class _String(_Scalar):
+    """A string scalar: its text as it is, read without the conversions' checks."""
+
+    __slots__ = ()
+
+    def read(self, node: Element) -> Any:
+        text = node.text
+        if text is None or len(node):
+            return element_text(node)
+        return text
+
+    def read_many(self, nodes: list[Element]) -> Any:
+        node = nodes[0]
+        text = node.text
+        if text is None or len(node):
+            return element_text(node)
+        return text
+
+
 class _Member:
     __slots__ = ("attribute", "location", "name", "value", "xml_name")
 
@@ -186,13 +205,23 @@ class _Member:
 
 
 class XmlStructure(XmlValue):
-    __slots__ = ("by_name", "members", "ns_attrs", "union")
+    __slots__ = ("body_members", "by_name", "members", "ns_attrs", "union")
 
     def __init__(self) -> None:
         self.members: list[_Member] = []
         self.by_name: dict[str, _Member] = {}
         self.ns_attrs: dict[str, str] = {}
         self.union = False
+        # What read() visits, in model order: (name, XML name, value, is an attribute)
+        # for the members the body carries (not those bound to headers or the status).
+        self.body_members: tuple[tuple[str, str, XmlValue, bool], ...] = ()
+
+    def add(self, member: _Member) -> None:
+        self.members.append(member)
+        self.by_name[member.name] = member
+        if not member.location:
+            entry = (member.name, member.xml_name, member.value, member.attribute)
+            self.body_members += (entry,)
 
     def read(self, node: Element) -> Any:
         groups: dict[str, list[Element]] = {}
@@ -203,21 +232,20 @@ class XmlStructure(XmlValue):
             else:
                 group.append(child)
         out: dict[str, Any] = {}
-        for m in self.members:
-            if m.location:
-                continue
-            try:
-                if m.attribute:
-                    text = _attribute(node, m.xml_name)
+        name = ""
+        try:
+            for name, xml_name, value, attribute in self.body_members:
+                if attribute:
+                    text = _attribute(node, xml_name)
                     if text is not None:
-                        out[m.name] = _read_text(m.value, text)
+                        out[name] = _read_text(value, text)
                     continue
-                nodes = groups.get(m.xml_name)
+                nodes = groups.get(xml_name)
                 if nodes:
-                    out[m.name] = m.value.read_many(nodes)
-            except XmlValueError as e:
-                e.path.insert(0, m.name)
-                raise
+                    out[name] = value.read_many(nodes)
+        except XmlValueError as e:
+            e.path.insert(0, name)
+            raise
         if self.union and not out and len(node):
             out["SDK_UNKNOWN_MEMBER"] = {"name": node[0].tag}
         return out
@@ -417,8 +445,7 @@ class _Compiler:
                     bool(mser.get("xmlAttribute")),
                     str(mser.get("location") or ""),
                 )
-                struct.members.append(m)
-                struct.by_name[name] = m
+                struct.add(m)
             return struct
         if isinstance(shape, ListShape):
             item_tag = str(shape.member.serialization.get("locationName") or "member")
@@ -437,6 +464,7 @@ class _Compiler:
             mp.value = self.build(shape.value)
             return mp
         fmt = str(ser.get("timestampFormat") or self.default_timestamp)
-        scalar = _Scalar(shape.type_name or "string", fmt)
+        kind = shape.type_name or "string"
+        scalar = _String(kind, fmt) if kind == "string" else _Scalar(kind, fmt)
         self.memo[key] = scalar
         return scalar
