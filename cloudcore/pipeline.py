@@ -537,15 +537,16 @@ class CallPipeline:
         if version == "none" or operation.auth_type == "none":
             return request
         signer = get_signer(version)
+        # Positional: the context is built on every attempt, and keywords cost more.
         signing = SigningContext(
-            credentials=s.credentials(),
-            region=signing_region or s.signing_region,
-            service=operation.service_model.signing_name,
-            timestamp=s.clock.now(),
-            # 32 random hex digits (as uuid4().hex was), for the schemes that sign one
-            nonce=os.urandom(16).hex() if signer.uses_nonce else "",
-            placement="query" if placement == "query" else "header",
-            expires_in=expires_in,
+            s.credentials(),  # credentials
+            signing_region or s.signing_region,  # region
+            operation.service_model.signing_name,  # service
+            s.clock.now(),  # timestamp
+            # nonce: 32 random hex digits (as uuid4().hex was), for the schemes that sign one
+            os.urandom(16).hex() if signer.uses_nonce else "",
+            "query" if placement == "query" else "header",  # placement
+            expires_in,
         )
         handlers = events.before_sign
         if handlers:

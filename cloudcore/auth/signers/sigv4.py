@@ -194,6 +194,22 @@ def _canonical_target(url: str, s3: bool) -> tuple[str, str]:
 
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
+# The last small body hashed, by identity: a call without params sends the same bytes
+# object every time (the serializer keeps it), so its digest is computed once.
+_last_payload: tuple[bytes, str] = (b"", _EMPTY_SHA256)
+_KEPT_PAYLOAD_MAX = 4096  # a larger body is not held on to
+
+
+def _payload_sha256(body: bytes) -> str:
+    global _last_payload
+    last = _last_payload
+    if last[0] is body:
+        return last[1]
+    digest = hashlib.sha256(body).hexdigest()
+    if len(body) <= _KEPT_PAYLOAD_MAX:
+        _last_payload = (body, digest)
+    return digest
+
 
 class SigV4Signer(Signer):
     """AWS SigV4 for every service but S3."""
@@ -241,6 +257,8 @@ class SigV4Signer(Signer):
         body = request.body
         if not body:
             return _EMPTY_SHA256
+        if type(body) is bytes:
+            return _payload_sha256(body)
         return hashlib.sha256(request.body_bytes()).hexdigest()
 
     @staticmethod

@@ -108,3 +108,14 @@ def test_canonical_request_matches_the_general_definition(
 
 def _query_pairs(request: HTTPRequest) -> list[tuple[str, str]]:
     return parse_query(request.query, plus_is_space=False)
+
+
+def test_payload_hash_follows_the_body_when_one_is_reused() -> None:
+    signer = SigV4Signer()
+    context = SigningContext(Credentials("AKID", "secret"), "us-east-1", "sts", NOW)
+    first, second = b"Action=GetCallerIdentity&Version=2011-06-15", b"Action=Other"
+    big = b"x" * 5000  # larger than what is kept: hashed every time
+    for body in (first, second, first, first, big, second, big):
+        request = HTTPRequest("POST", "https://sts.amazonaws.com/", HTTPHeaders({}), body)
+        canonical = signer.sign(request, context).canonical_request
+        assert canonical.endswith("\n" + hashlib.sha256(body).hexdigest())
