@@ -365,9 +365,14 @@ class CallPipeline:
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
                 raise DeadlineExceededError(operation.name, s.total_timeout or 0, attempt - 1)
-            http_response, parsed, error = self._attempt(
-                operation, request, events, attempt, remaining
-            )
+            if s.breaker is None:  # no route to choose or record: straight to the send
+                http_response, parsed, error = self._send(
+                    operation, request, events, attempt, remaining, None
+                )
+            else:
+                http_response, parsed, error = self._attempt(
+                    operation, request, events, attempt, remaining
+                )
             if (
                 error is None
                 and parsed is not None

@@ -107,6 +107,12 @@ def _keyed_hash(secret: str, date: str, region: str, service: str) -> _KeyedHash
     return _KeyedHash(sigv4_signing_key(secret, date, region, service))
 
 
+@lru_cache(maxsize=64)
+def _day_signing(secret: str, date: str, region: str, service: str) -> tuple[str, _KeyedHash]:
+    """The credential scope and the keyed hash of one day, region and service."""
+    return f"{date}/{region}/{service}/aws4_request", _keyed_hash(secret, date, region, service)
+
+
 # The last second formatted: calls made within the same second share the string.
 _last_date: tuple[int, str] = (-1, "")
 
@@ -272,7 +278,7 @@ class SigV4Signer(Signer):
         timestamp = amz_date(context.timestamp)
         date = timestamp[:8]
         region, service = context.region, context.service
-        scope = f"{date}/{region}/{service}/aws4_request"
+        scope, keyed = _day_signing(credentials.access_key_secret, date, region, service)
         payload_hash = self._payload_hash(request, context)
         if context.placement == "query":
             key = sigv4_signing_key(credentials.access_key_secret, date, region, service)
@@ -300,7 +306,6 @@ class SigV4Signer(Signer):
             f"{request.method.upper()}\n{target}\n{''.join(lines)}\n{signed_list}\n{payload_hash}"
         )
         string_to_sign = _string_to_sign(timestamp, scope, canonical)
-        keyed = _keyed_hash(credentials.access_key_secret, date, region, service)
         signature = keyed.hexdigest(string_to_sign.encode())
         entries["authorization"] = (
             "Authorization",

@@ -32,7 +32,8 @@ def test_keyed_hash_is_hmac_sha256(key: bytes, message: bytes) -> None:
     keyed = _KeyedHash(key)
     assert keyed.hexdigest(message) == expected
     assert keyed.hexdigest(message) == expected  # the precomputed state is not consumed
-    assert key.hex() not in repr(keyed)
+    if len(key) >= 4:  # a one- or two-byte key's hex can occur in any text by chance
+        assert key.hex() not in repr(keyed)
 
 
 @pytest.mark.parametrize(
