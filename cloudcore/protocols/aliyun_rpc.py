@@ -45,7 +45,7 @@ from cloudcore.protocols.base import (
     ServerProtocol,
     ServiceErrorSpec,
 )
-from cloudcore.protocols.flat_params import FlatParam, build_tree, compile_flat
+from cloudcore.protocols.flat_params import FlatParam, compile_flat, read_named_params
 from cloudcore.protocols.json_values import JsonConverter, compile_json, wire_name
 
 __all__ = ["AliyunRpcClient", "AliyunRpcServer", "rpc_method"]
@@ -204,12 +204,7 @@ class AliyunRpcServer(ServerProtocol):
         plan = _plan(operation)
         if plan.free_form:
             pairs = [(k, v) for k, v in pairs if k not in COMMON_PARAMS]
-        params = plan.params.read(build_tree(pairs), "")
-        if params is None:
-            params = {}
-        if not isinstance(params, dict):
-            raise ValueError(f"{operation.name}: parameters must be named, not numbered")
-        return operation, params
+        return operation, read_named_params(plan.params, pairs, operation.name)
 
     def serialize_response(
         self, operation: OperationModel, output: Mapping[str, Any], request_id: str

@@ -35,7 +35,14 @@ from cloudcore.protocols.json_values import (
 )
 from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
 
-__all__ = ["FlatNode", "FlatParam", "build_tree", "compile_flat", "scalar_text"]
+__all__ = [
+    "FlatNode",
+    "FlatParam",
+    "build_tree",
+    "compile_flat",
+    "read_named_params",
+    "scalar_text",
+]
 
 Pairs = list[tuple[str, str]]
 
@@ -328,3 +335,18 @@ class _FlatCompiler:
             flat = _SCALARS.get(shape.type_name, _TEXT)
         self.memo[key] = flat
         return flat
+
+
+def read_named_params(
+    param: FlatParam, pairs: Iterable[tuple[str, str]], operation_name: str
+) -> dict[str, Any]:
+    """A request's flat pairs read back as the operation's params (a server half's job).
+
+    Raises ``ValueError`` when the pairs number the top level instead of naming it.
+    """
+    params = param.read(build_tree(pairs), "")
+    if params is None:
+        return {}
+    if not isinstance(params, dict):
+        raise ValueError(f"{operation_name}: parameters must be named, not numbered")
+    return params

@@ -44,7 +44,7 @@ from cloudcore.protocols.base import (
     ServerProtocol,
     ServiceErrorSpec,
 )
-from cloudcore.protocols.flat_params import FlatParam, build_tree, compile_flat
+from cloudcore.protocols.flat_params import FlatParam, compile_flat, read_named_params
 from cloudcore.protocols.json_values import JsonConverter, WireValueError, compile_json
 from cloudcore.protocols.response_json import load_json_object, parser_error, response_metadata
 from cloudcore.protocols.timestamps import format_timestamp
@@ -269,12 +269,7 @@ class Tc3JsonServer(ServerProtocol):
             return operation, dict(params)
         query.extend(form)
         pairs = [(k, v) for k, v in query if k not in COMMON_PARAMS]
-        params = plan.flat.read(build_tree(pairs), "")
-        if params is None:
-            params = {}
-        if not isinstance(params, dict):
-            raise ValueError(f"{operation.name}: parameters must be named, not numbered")
-        return operation, params
+        return operation, read_named_params(plan.flat, pairs, operation.name)
 
     def serialize_response(
         self, operation: OperationModel, output: Mapping[str, Any], request_id: str
