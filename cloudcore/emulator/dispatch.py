@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cloudcore.emulator.auth import Authenticator, AuthRejected
-from cloudcore.emulator.errors import ServiceError, standard_error
+from cloudcore.emulator.errors import ServiceError, new_request_id, standard_error
 from cloudcore.emulator.faults import NO_FAULT, FaultDecision, FaultInjector
 from cloudcore.emulator.router import Router
 from cloudcore.emulator.services import BehaviourSet
@@ -47,11 +46,6 @@ def json_response(status: int, data: Any) -> HTTPResponse:
 
     body = json.dumps(data, indent=None, separators=(",", ":")).encode()
     return HTTPResponse(status, HTTPHeaders({"Content-Type": "application/json"}), body)
-
-
-def new_request_id(cloud: str) -> str:
-    value = str(uuid.uuid4())
-    return value.upper() if cloud == "aliyun" else value
 
 
 class Dispatcher:

@@ -40,6 +40,16 @@ def _table() -> dict[str, dict[str, dict[str, Any]]]:
     return data
 
 
+def new_request_id(cloud: str) -> str:
+    """A fresh request id, written as the cloud writes them (``_request_id_case``)."""
+    import uuid
+
+    value = str(uuid.uuid4())
+    cases: dict[str, Any] = _table().get("_request_id_case", {})
+    case = cases.get(cloud)
+    return value.upper() if case == "upper" else value
+
+
 def standard_error(cloud: str, service: str, kind: str, detail: str = "") -> ServiceError:
     """The cloud's own error for ``kind`` (an auth reason, ``throttle``, ``error``...)."""
     table = _table()
