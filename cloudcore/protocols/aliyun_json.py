@@ -10,13 +10,13 @@ HTTP status of 400 or more with ``Code``, ``Message``, ``RequestId``, ``HostId``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from cloudcore.http import HTTPHeaders, HTTPResponse
 from cloudcore.models.service import ServiceModel
 from cloudcore.protocols.base import ServiceErrorSpec
+from cloudcore.protocols.json_text import COMPACT
 from cloudcore.protocols.json_values import JsonConverter, WireValueError
 from cloudcore.protocols.response_json import (
     load_json_object,
@@ -65,7 +65,7 @@ def parse_aliyun_response(
 
 
 def _json_response(status: int, body: Mapping[str, Any], request_id: str) -> HTTPResponse:
-    data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    data = COMPACT(body).encode("utf-8")
     headers = {"Content-Type": JSON_CONTENT_TYPE, "x-acs-request-id": request_id}
     return HTTPResponse(status, HTTPHeaders(headers), data)
 

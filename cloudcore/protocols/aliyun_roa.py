@@ -44,6 +44,7 @@ from cloudcore.protocols.base import (
     ServerProtocol,
     ServiceErrorSpec,
 )
+from cloudcore.protocols.json_text import COMPACT
 from cloudcore.protocols.json_values import JsonConverter, WireValueError, compile_json
 from cloudcore.protocols.response_json import parser_error, response_metadata
 from cloudcore.protocols.rest_binding import (
@@ -134,7 +135,7 @@ def _plan(operation: OperationModel) -> _RoaPlan:
 
 
 def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return COMPACT(value).encode("utf-8")
 
 
 class AliyunRoaClient(ClientProtocol):
@@ -227,7 +228,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return COMPACT(value)
     return str(value)
 
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import math
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
+from cloudcore.protocols.json_text import COMPACT
 from cloudcore.protocols.json_values import WireValueError
 from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp, to_datetime
 
@@ -36,13 +36,9 @@ _FLOATS = frozenset({"float", "double", "bigdecimal"})
 _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
-# Built once: json.dumps builds a new encoder on every call that passes settings.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, as the body goes on the wire."""
-    return _ENCODER.encode(value).encode("utf-8")
+    return COMPACT(value).encode("utf-8")
 
 
 class Codec:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
+from cloudcore.protocols.json_text import COMPACT
 from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
@@ -76,7 +77,7 @@ def wire_name(name: str, shape: Shape) -> str:
 
 def dumps_compact(value: Any) -> str:
     """Compact JSON text, non-ASCII kept as is (the form Alibaba expects for JSON params)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return COMPACT(value)
 
 
 Read = Callable[[Any], Any]

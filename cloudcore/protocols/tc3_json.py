@@ -45,6 +45,7 @@ from cloudcore.protocols.base import (
     ServiceErrorSpec,
 )
 from cloudcore.protocols.flat_params import FlatParam, compile_flat, read_named_params
+from cloudcore.protocols.json_text import COMPACT, json_encoder
 from cloudcore.protocols.json_values import JsonConverter, WireValueError, compile_json
 from cloudcore.protocols.response_json import load_json_object, parser_error, response_metadata
 from cloudcore.protocols.timestamps import format_timestamp
@@ -139,9 +140,8 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
-# json.dumps' own defaults (", " and ": ", non-ASCII escaped), built once: json.dumps
-# builds a new encoder on every call that passes ``default``.
-_BODY_ENCODER = json.JSONEncoder(default=_json_default)
+# json.dumps' own defaults: ", " and ": ", non-ASCII escaped.
+_BODY_ENCODER = json_encoder(default=_json_default)
 
 
 class Tc3JsonClient(ClientProtocol):
@@ -176,7 +176,7 @@ class Tc3JsonClient(ClientProtocol):
         value = plan.body.to_wire(params)
         if not isinstance(value, dict):
             value = dict(value)
-        body = _BODY_ENCODER.encode(value).encode("utf-8")
+        body = _BODY_ENCODER(value).encode("utf-8")
         return SerializedRequest(plan.method, "/", "", headers, body)
 
     def presign_request(self, operation: OperationModel, request: HTTPRequest) -> HTTPRequest:
@@ -234,7 +234,7 @@ class Tc3JsonClient(ClientProtocol):
 
 
 def _json_response(body: Mapping[str, Any]) -> HTTPResponse:
-    data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    data = COMPACT(body).encode("utf-8")
     return HTTPResponse(200, HTTPHeaders({"Content-Type": JSON_CONTENT_TYPE}), data)
 
 
