@@ -26,6 +26,7 @@ __all__ = [
     "StreamingBody",
     "encode_query",
     "percent_encode",
+    "split_url",
 ]
 
 Body: TypeAlias = "bytes | IO[bytes]"
@@ -185,22 +186,22 @@ class HTTPRequest(Frozen):
     @property
     def host(self) -> str:
         """``host[:port]`` as it goes in the Host header (default ports left out)."""
-        parts = urlsplit(self.url)
-        netloc = parts.netloc
-        if "@" in netloc:
-            netloc = netloc.rsplit("@", 1)[-1]
-        default = _DEFAULT_PORTS.get(parts.scheme)
-        if default and netloc.endswith(default):
-            netloc = netloc[: -len(default)]
-        return netloc
+        origin = split_url(self.url)[0]
+        host = _HOSTS.get(origin)
+        if host is None:
+            host = _host_of(origin)
+            if len(_HOSTS) >= 256:  # bounded: a process talks to few origins
+                _HOSTS.clear()
+            _HOSTS[origin] = host
+        return host
 
     @property
     def path(self) -> str:
-        return urlsplit(self.url).path or "/"
+        return split_url(self.url)[1]
 
     @property
     def query(self) -> str:
-        return urlsplit(self.url).query
+        return split_url(self.url)[2]
 
     def body_bytes(self) -> bytes:
         """The body as bytes; a file body is read and rewound (it must be seekable)."""
@@ -216,6 +217,41 @@ class HTTPRequest(Frozen):
         return f"<HTTPRequest {self.method} {self.url.split('?', 1)[0]} body={size}>"
 
 
+def split_url(url: str) -> tuple[str, str, str]:
+    """``(origin, path, query)`` of an absolute URL: ``scheme://authority``, the path (at
+    least ``/``) and the query without its ``?``; a fragment is dropped.
+
+    By position rather than ``urlsplit``, which costs more than a signature's hashing when
+    its cache misses (as it does for every URL whose query carries a nonce). Answers are
+    kept for URLs seen again (an operation's fixed URL is split on every attempt).
+    """
+    found = _SPLITS.get(url)
+    if found is not None:
+        return found
+    whole = url.partition("#")[0] if "#" in url else url
+    head, _, query = whole.partition("?")
+    start = head.find("//")
+    slash = head.find("/", 0 if start < 0 else start + 2)
+    found = (head, "/", query) if slash < 0 else (head[:slash], head[slash:], query)
+    if len(_SPLITS) >= 512:  # bounded: URLs with a nonce are never seen again
+        _SPLITS.clear()
+    _SPLITS[url] = found
+    return found
+
+
+def _host_of(origin: str) -> str:
+    parts = urlsplit(origin)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = netloc.rsplit("@", 1)[-1]
+    default = _DEFAULT_PORTS.get(parts.scheme)
+    if default and netloc.endswith(default):
+        netloc = netloc[: -len(default)]
+    return netloc
+
+
+_SPLITS: dict[str, tuple[str, str, str]] = {}  # url -> split_url(url)
+_HOSTS: dict[str, str] = {}  # origin -> Host header value
 _REQUEST_FIELDS = frozenset({"method", "url", "headers", "body"})
 _NO_HEADERS = HTTPHeaders()  # immutable, so one empty set serves every message
 _DEFAULT_PORTS = {"http": ":80", "https": ":443"}

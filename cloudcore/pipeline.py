@@ -99,7 +99,8 @@ class Clock:
 
     def now(self) -> datetime:
         """The local clock plus the learned offset: the time to sign with."""
-        return self.source() + self.offset
+        offset = self.offset
+        return self.source() + offset if offset else self.source()
 
     def pin(self, moment: datetime | None) -> None:
         """Stop the local clock at ``moment`` (aware UTC); ``None`` restarts the system's."""

@@ -183,7 +183,7 @@ class OperationModel:
         endpoint: Mapping[str, Any] = self._data.get("endpoint", {})
         return endpoint
 
-    @property
+    @cached_property  # read on every signature
     def auth_type(self) -> str | None:
         auth = self._data.get("authtype")
         return str(auth) if auth else None
