@@ -46,6 +46,7 @@ from cloudcore.auth.signers.encoding import (
     parse_query,
     percent_encode,
 )
+from cloudcore.auth.signers.keyed_hash import KeyedHash
 from cloudcore.exceptions import SigningError
 from cloudcore.http import HTTPHeaders, HTTPRequest
 
@@ -77,38 +78,13 @@ def sigv4_signing_key(secret: str, date: str, region: str, service: str) -> byte
     return key
 
 
-class _KeyedHash:
-    """HMAC-SHA256 under one key with its padded key blocks hashed once (RFC 2104).
-
-    A signing key is used all day, so each signature costs two hash copies rather than
-    setting up a new HMAC from the key every time.
-    """
-
-    __slots__ = ("_inner", "_outer")
-
-    def __init__(self, key: bytes) -> None:
-        block = key.ljust(64, b"\0")  # SHA-256's block; a signing key is 32 bytes
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-
-    def hexdigest(self, message: bytes) -> str:
-        inner = self._inner.copy()
-        inner.update(message)
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
-
-    def __repr__(self) -> str:
-        return "<_KeyedHash>"  # never the key
+@lru_cache(maxsize=64)
+def _keyed_hash(secret: str, date: str, region: str, service: str) -> KeyedHash:
+    return KeyedHash(sigv4_signing_key(secret, date, region, service))
 
 
 @lru_cache(maxsize=64)
-def _keyed_hash(secret: str, date: str, region: str, service: str) -> _KeyedHash:
-    return _KeyedHash(sigv4_signing_key(secret, date, region, service))
-
-
-@lru_cache(maxsize=64)
-def _day_signing(secret: str, date: str, region: str, service: str) -> tuple[str, _KeyedHash]:
+def _day_signing(secret: str, date: str, region: str, service: str) -> tuple[str, KeyedHash]:
     """The credential scope and the keyed hash of one day, region and service."""
     return f"{date}/{region}/{service}/aws4_request", _keyed_hash(secret, date, region, service)
 

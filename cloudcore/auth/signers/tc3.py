@@ -32,8 +32,9 @@ from cloudcore.auth.signers.checks import (
     lookup_credentials,
     require,
 )
+from cloudcore.auth.signers.keyed_hash import KeyedHash
 from cloudcore.exceptions import SigningError
-from cloudcore.http import HTTPRequest
+from cloudcore.http import HTTPHeaders, HTTPRequest
 
 __all__ = ["ALGORITHM", "Tc3Signer", "tc3_canonical_request", "tc3_signing_key"]
 
@@ -72,18 +73,15 @@ def _utc_date(day_number: int) -> str:
 
 
 @lru_cache(maxsize=64)
-def _keyed_hmac(key: bytes) -> hmac.HMAC:
-    """An HMAC already keyed with a day's signing key: copying it skips the key set-up."""
-    return hmac.new(key, digestmod=hashlib.sha256)
+def _day_signing(secret: str, date: str, service: str) -> tuple[str, KeyedHash]:
+    """The credential scope and the keyed hash of one day and service."""
+    return f"{date}/{service}/tc3_request", KeyedHash(tc3_signing_key(secret, date, service))
 
 
-def _signature(canonical: str, timestamp: int, scope: str, key: bytes) -> tuple[str, str]:
-    string_to_sign = "\n".join(
-        [ALGORITHM, str(timestamp), scope, hashlib.sha256(canonical.encode()).hexdigest()]
-    )
-    mac = _keyed_hmac(key).copy()
-    mac.update(string_to_sign.encode())
-    return string_to_sign, mac.hexdigest()
+def _signature(canonical: str, timestamp: str, scope: str, keyed: KeyedHash) -> tuple[str, str]:
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    string_to_sign = f"{ALGORITHM}\n{timestamp}\n{scope}\n{digest}"
+    return string_to_sign, keyed.hexdigest(string_to_sign.encode())
 
 
 def _host(request: HTTPRequest) -> str:
@@ -101,31 +99,36 @@ class Tc3Signer(Signer):
         if context.placement == "query":
             raise SigningError("tc3-hmac-sha256 requests cannot be presigned.")
         credentials = context.credentials
-        timestamp = int(context.timestamp.timestamp())
-        date = _utc_date(timestamp // 86400)
-        scope = f"{date}/{context.service}/tc3_request"
+        seconds = int(context.timestamp.timestamp())
+        timestamp = str(seconds)
+        scope, keyed = _day_signing(
+            credentials.access_key_secret, _utc_date(seconds // 86400), context.service
+        )
         method = request.method
+        headers = request.headers
         canonical = tc3_canonical_request(
             method,
             request.path,
             request.query if method.upper() == "GET" else "",  # POST signs an empty query
-            request.headers.get("Content-Type", ""),
-            _host(request),
+            headers.get("Content-Type", ""),
+            headers.get("Host") or request.host,
             request.body_bytes(),
         )
-        key = tc3_signing_key(credentials.access_key_secret, date, context.service)
-        string_to_sign, signature = _signature(canonical, timestamp, scope, key)
-        headers = request.headers.merged(
-            {
-                "X-TC-Timestamp": str(timestamp),
-                "X-TC-Token": credentials.security_token or None,
-                "Authorization": (
-                    f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
-                    f"SignedHeaders={_SIGNED_HEADERS}, Signature={signature}"
-                ),
-            }
+        string_to_sign, signature = _signature(canonical, timestamp, scope, keyed)
+        # The signed headers in one dict: the request's, then the three the signer owns.
+        entries = headers.entries()
+        entries["x-tc-timestamp"] = ("X-TC-Timestamp", timestamp)
+        token = credentials.security_token
+        if token:
+            entries["x-tc-token"] = ("X-TC-Token", token)
+        else:
+            entries.pop("x-tc-token", None)
+        entries["authorization"] = (
+            "Authorization",
+            f"{ALGORITHM} Credential={credentials.access_key_id}/{scope}, "
+            f"SignedHeaders={_SIGNED_HEADERS}, Signature={signature}",
         )
-        signed = HTTPRequest(method, request.url, headers, request.body)
+        signed = HTTPRequest(method, request.url, HTTPHeaders._of(entries), request.body)
         return SignedRequest(signed, signature, string_to_sign, canonical)
 
     def verify(
@@ -167,8 +170,8 @@ class Tc3Signer(Signer):
             _host(request),
             request.body_bytes(),
         )
-        key = tc3_signing_key(credentials.access_key_secret, date, service)
-        _, expected = _signature(canonical, int(raw_timestamp), scope, key)
+        _, keyed = _day_signing(credentials.access_key_secret, date, service)
+        _, expected = _signature(canonical, str(int(raw_timestamp)), scope, keyed)
         check_signature(expected, fields["Signature"], key_id)
         check_skew(signed_at, now, max_skew, key_id)
         check_token(credentials, headers.get("X-TC-Token"), key_id)
