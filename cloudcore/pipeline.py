@@ -263,6 +263,8 @@ class CallPipeline:
 
     def __init__(self, settings: PipelineSettings) -> None:
         self.settings = settings
+        ua = settings.user_agent
+        self._default_headers = {"User-Agent": ua} if ua else None
 
     # --- once per call ------------------------------------------------------------------
 
@@ -302,8 +304,7 @@ class CallPipeline:
             endpoint_url, serialized = s.bucket_addressing.apply(
                 endpoint_url, serialized, operation, call_params
             )
-        defaults = {"User-Agent": s.user_agent} if s.user_agent else None
-        return call_params, serialized.to_http(endpoint_url, defaults)
+        return call_params, serialized.to_http(endpoint_url, self._default_headers)
 
     def call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
         s = self.settings

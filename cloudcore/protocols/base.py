@@ -36,7 +36,9 @@ class SerializedRequest(Frozen):
 
     ``path`` and ``query`` are percent-encoded exactly as they go on the wire (so a
     protocol with its own encoding rules, such as Tencent's GET form, keeps them).
-    ``host_prefix`` is prepended to the endpoint host (AWS ``hostPrefix``).
+    ``host_prefix`` is prepended to the endpoint host (AWS ``hostPrefix``). ``headers``
+    may be a plain dict or an :class:`~cloudcore.http.HTTPHeaders` (which binding copies
+    without lower-casing every name again).
     """
 
     __slots__ = ("body", "headers", "host_prefix", "method", "path", "query")
@@ -82,7 +84,11 @@ class SerializedRequest(Frozen):
         else:
             url = root + self.path
         # The request's headers are built once, defaults included.
-        entries = {k.lower(): (k, v) for k, v in self.headers.items()}
+        headers = self.headers
+        if isinstance(headers, HTTPHeaders):  # a serializer that built them keyed already
+            entries = headers.entries()
+        else:
+            entries = {k.lower(): (k, v) for k, v in headers.items()}
         if default_headers:
             for name, value in default_headers.items():
                 lower = name.lower()

@@ -85,7 +85,7 @@ def _tc3_only_header(header: str) -> bool:
 
 
 class _Tc3Plan(Frozen):
-    __slots__ = ("action", "body", "flat", "free_form", "method", "output", "version")
+    __slots__ = ("action", "body", "flat", "free_form", "headers", "method", "output", "version")
     method: str
     action: str
     version: str
@@ -93,6 +93,7 @@ class _Tc3Plan(Frozen):
     flat: FlatParam
     output: JsonConverter
     free_form: bool
+    headers: dict[str, tuple[str, str]]  # the fixed ones, keyed as HTTPHeaders keeps them
 
     def __init__(
         self,
@@ -103,6 +104,7 @@ class _Tc3Plan(Frozen):
         flat: FlatParam,
         output: JsonConverter,
         free_form: bool,
+        headers: dict[str, tuple[str, str]],
     ) -> None:
         _set(self, "method", method)
         _set(self, "action", action)
@@ -111,6 +113,7 @@ class _Tc3Plan(Frozen):
         _set(self, "flat", flat)
         _set(self, "output", output)
         _set(self, "free_form", free_form)
+        _set(self, "headers", headers)
 
 
 def _plan(operation: OperationModel) -> _Tc3Plan:
@@ -118,14 +121,22 @@ def _plan(operation: OperationModel) -> _Tc3Plan:
     if plan is None:
         shape = operation.input_shape
         free_form = shape is None or shape.is_document
+        method = rpc_method(operation)
+        action, version = operation.name, operation.service_model.api_version
+        content_type = FORM_CONTENT_TYPE if method == "GET" else JSON_CONTENT_TYPE
         plan = _Tc3Plan(
-            method=rpc_method(operation),
-            action=operation.name,
-            version=operation.service_model.api_version,
+            method=method,
+            action=action,
+            version=version,
             body=compile_json(None if free_form else shape),
             flat=compile_flat(None if free_form else shape, base=0),
             output=compile_json(operation.output_shape),
             free_form=free_form,
+            headers={
+                "content-type": ("Content-Type", content_type),
+                "x-tc-action": ("X-TC-Action", action),
+                "x-tc-version": ("X-TC-Version", version),
+            },
         )
         operation.plans[PLAN_KEY] = plan
     return plan
@@ -159,24 +170,18 @@ class Tc3JsonClient(ClientProtocol):
         self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
     ) -> SerializedRequest:
         plan = _plan(operation)
-        headers = {
-            "Content-Type": JSON_CONTENT_TYPE,
-            "X-TC-Action": plan.action,
-            "X-TC-Version": plan.version,
-        }
+        entries = dict(plan.headers)
         if region_name:
-            headers["X-TC-Region"] = region_name
+            entries["x-tc-region"] = ("X-TC-Region", region_name)
         if self.language:
-            headers["X-TC-Language"] = self.language
+            entries["x-tc-language"] = ("X-TC-Language", self.language)
+        headers = HTTPHeaders._of(entries)
         if plan.method == "GET":
             pairs: list[tuple[str, str]] = []
             plan.flat.emit("", params, pairs)
-            headers["Content-Type"] = FORM_CONTENT_TYPE
             return SerializedRequest("GET", "/", urlencode(pairs), headers)
         value = plan.body.to_wire(params)
-        if not isinstance(value, dict):
-            value = dict(value)
-        body = _BODY_ENCODER(value).encode("utf-8")
+        body = _BODY_ENCODER(value if type(value) is dict else dict(value)).encode("utf-8")
         return SerializedRequest(plan.method, "/", "", headers, body)
 
     def presign_request(self, operation: OperationModel, request: HTTPRequest) -> HTTPRequest:
