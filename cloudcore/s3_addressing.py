@@ -128,6 +128,13 @@ class BucketAddressing(Frozen):
             raise ConfigError(f"s3.addressing_style must be one of {STYLES}, got {style!r}")
         return cls(style, tuple((data or {}).get("virtual_domains", ())))
 
+    @property
+    def moves_buckets(self) -> bool:
+        """Whether any bucket could go in the host: never with ``path``, nor with ``auto``
+        where the endpoint data names no virtual-hosting domain (a client then skips the
+        per-call check)."""
+        return self.style == "virtual" or (self.style == "auto" and bool(self.virtual_domains))
+
     def bucket_url(self, endpoint_url: str, bucket: str) -> str:
         return s3_bucket_url(endpoint_url, bucket, self.style, self.virtual_domains)
 

@@ -259,6 +259,7 @@ class Session:
         extra = config.user_agent_extra
         signing_region = endpoint.signing_region or region or ""
         breaker = config.region_breaker
+        addressing = BucketAddressing.from_data(endpoint.bucket_addressing, config.s3)
         return CallPipeline(
             PipelineSettings(
                 service_model=model,
@@ -278,7 +279,7 @@ class Session:
                 clock_skew_codes=skew_codes,
                 language=config.language,
                 breaker=breaker.state_for(endpoint.url, signing_region) if breaker else None,
-                bucket_addressing=BucketAddressing.from_data(endpoint.bucket_addressing, config.s3),
+                bucket_addressing=addressing if addressing.moves_buckets else None,
             )
         )
 

@@ -106,6 +106,28 @@ def test_services_without_bucket_members_are_untouched() -> None:
     assert transport.requests[0].url.startswith("https://sts.eu-west-1.amazonaws.com/")
 
 
+@pytest.mark.parametrize(
+    ("style", "domains", "moves"),
+    [
+        ("auto", ("amazonaws.com",), True),
+        ("auto", (), False),  # no domain serves bucket.host: every bucket stays in the path
+        ("path", ("amazonaws.com",), False),
+        ("virtual", (), True),
+    ],
+)
+def test_addressing_says_when_it_can_move_a_bucket(
+    style: str, domains: tuple[str, ...], moves: bool
+) -> None:
+    assert BucketAddressing(style, domains).moves_buckets is moves
+
+
+def test_clients_without_virtual_hosting_skip_the_bucket_check() -> None:
+    sts, _ = _client("aws.sts", "eu-west-1", body=_STS_OK, headers=_XML)
+    assert sts._pipeline.settings.bucket_addressing is None
+    s3, _ = _client("s3", "eu-west-1")
+    assert s3._pipeline.settings.bucket_addressing is not None
+
+
 def test_bucket_url_helper_and_data_domains() -> None:
     assert (
         s3_bucket_url("https://s3.amazonaws.com", "b-1", "auto") == "https://b-1.s3.amazonaws.com/"
