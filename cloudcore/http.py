@@ -15,8 +15,7 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
 from typing import IO, Any, TypeAlias
 from urllib.parse import quote, urlsplit
 
-from cloudcore.frozen import Frozen
-from cloudcore.frozen import set_field as _set
+from cloudcore.frozen import Frozen, field_setters
 
 __all__ = [
     "Body",
@@ -163,10 +162,10 @@ class HTTPRequest(Frozen):
     def __init__(
         self, method: str, url: str, headers: HTTPHeaders | None = None, body: Body = b""
     ) -> None:
-        _set(self, "method", method)
-        _set(self, "url", url)
-        _set(self, "headers", _NO_HEADERS if headers is None else headers)
-        _set(self, "body", body)
+        _request_method(self, method)
+        _request_url(self, url)
+        _request_headers(self, _NO_HEADERS if headers is None else headers)
+        _request_body(self, body)
 
     def replace(self, **changes: Any) -> HTTPRequest:
         unknown = changes.keys() - _REQUEST_FIELDS
@@ -252,6 +251,10 @@ def _host_of(origin: str) -> str:
 
 _SPLITS: dict[str, tuple[str, str, str]] = {}  # url -> split_url(url)
 _HOSTS: dict[str, str] = {}  # origin -> Host header value
+# Built on every attempt: fields are set through their slots (see field_setters).
+_request_method, _request_url, _request_headers, _request_body = field_setters(
+    HTTPRequest, "method", "url", "headers", "body"
+)
 _REQUEST_FIELDS = frozenset({"method", "url", "headers", "body"})
 _NO_HEADERS = HTTPHeaders()  # immutable, so one empty set serves every message
 _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
@@ -332,11 +335,17 @@ class HTTPResponse(Frozen):
         stream: StreamingBody | None = None,
         url: str = "",
     ) -> None:
-        _set(self, "status_code", status_code)
-        _set(self, "headers", _NO_HEADERS if headers is None else headers)
-        _set(self, "body", body)
-        _set(self, "stream", stream)
-        _set(self, "url", url)
+        _response_status(self, status_code)
+        _response_headers(self, _NO_HEADERS if headers is None else headers)
+        _response_body(self, body)
+        _response_stream(self, stream)
+        _response_url(self, url)
 
     def __repr__(self) -> str:
         return f"<HTTPResponse {self.status_code} body={len(self.body)}>"
+
+
+# Built on every attempt: fields are set through their slots (see field_setters).
+_response_status, _response_headers, _response_body, _response_stream, _response_url = (
+    field_setters(HTTPResponse, "status_code", "headers", "body", "stream", "url")
+)

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
-from cloudcore.frozen import Frozen
+from cloudcore.frozen import Frozen, field_setters
 from cloudcore.frozen import set_field as _set
 from cloudcore.http import Body, HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
@@ -58,12 +58,12 @@ class SerializedRequest(Frozen):
         body: Body = b"",
         host_prefix: str = "",
     ) -> None:
-        _set(self, "method", method)
-        _set(self, "path", path)
-        _set(self, "query", query)
-        _set(self, "headers", {} if headers is None else headers)
-        _set(self, "body", body)
-        _set(self, "host_prefix", host_prefix)
+        _serialized_method(self, method)
+        _serialized_path(self, path)
+        _serialized_query(self, query)
+        _serialized_headers(self, {} if headers is None else headers)
+        _serialized_body(self, body)
+        _serialized_host_prefix(self, host_prefix)
 
     def to_http(
         self, endpoint_url: str, default_headers: Mapping[str, str] | None = None
@@ -95,6 +95,17 @@ class SerializedRequest(Frozen):
                 if lower not in entries:
                     entries[lower] = (name, value)
         return HTTPRequest(self.method, url, HTTPHeaders._of(entries), self.body)
+
+
+# Built on every call: fields are set through their slots (see field_setters).
+(
+    _serialized_method,
+    _serialized_path,
+    _serialized_query,
+    _serialized_headers,
+    _serialized_body,
+    _serialized_host_prefix,
+) = field_setters(SerializedRequest, "method", "path", "query", "headers", "body", "host_prefix")
 
 
 class ServiceErrorSpec(Frozen):

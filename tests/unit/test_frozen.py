@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import copy
 import pickle
+from datetime import datetime, timezone
 
 import pytest
+from cloudcore.auth.credentials import Credentials
+from cloudcore.auth.signers.base import SignedRequest, SigningContext
 from cloudcore.endpoints import Endpoint
-from cloudcore.frozen import Frozen, set_field
+from cloudcore.frozen import Frozen, field_setters, set_field
+from cloudcore.http import HTTPRequest, HTTPResponse
 from cloudcore.protocols.base import SerializedRequest
 from cloudcore.retries import RetryDecision
 
@@ -72,3 +76,35 @@ def test_copy_and_pickle_round_trip() -> None:
     assert copy.copy(decision) == decision
     assert copy.deepcopy(decision) == decision
     assert pickle.loads(pickle.dumps(decision)) == decision
+
+
+def test_field_setters_write_the_slots_and_the_record_stays_frozen() -> None:
+    set_name, set_secret = field_setters(_Pair, "name", "secret")
+    pair = _Pair.__new__(_Pair)
+    set_name(pair, "a")
+    set_secret(pair, "s")
+    set_field(pair, "note", "")
+    assert pair == _Pair("a", "s")
+    with pytest.raises(AttributeError, match="frozen"):
+        pair.name = "b"
+
+
+_MOMENT = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        HTTPRequest("GET", "http://h/"),
+        HTTPResponse(200),
+        SigningContext(
+            Credentials("AK", "SK"), "r", "s", datetime(2024, 1, 1, tzinfo=timezone.utc)
+        ),
+        SignedRequest(HTTPRequest("GET", "http://h/"), "sig", "sts"),
+        SerializedRequest("GET"),
+    ],
+)
+def test_records_built_through_slot_setters_are_frozen(record: Frozen) -> None:
+    with pytest.raises(AttributeError, match="frozen"):
+        record.body = b"x"
+    assert pickle.loads(pickle.dumps(record)) == record

@@ -18,7 +18,7 @@ from typing import Literal
 
 from cloudcore.auth.credentials import Credentials
 from cloudcore.exceptions import CloudcoreError
-from cloudcore.frozen import Frozen
+from cloudcore.frozen import Frozen, field_setters
 from cloudcore.frozen import set_field as _set
 from cloudcore.http import HTTPRequest
 
@@ -78,14 +78,37 @@ class SigningContext(Frozen):
         expires_in: int | None = None,
         sign_payload: bool = True,
     ) -> None:
-        _set(self, "credentials", credentials)
-        _set(self, "region", region)
-        _set(self, "service", service)
-        _set(self, "timestamp", timestamp)
-        _set(self, "nonce", nonce)
-        _set(self, "placement", placement)
-        _set(self, "expires_in", expires_in)
-        _set(self, "sign_payload", sign_payload)
+        _ctx_credentials(self, credentials)
+        _ctx_region(self, region)
+        _ctx_service(self, service)
+        _ctx_timestamp(self, timestamp)
+        _ctx_nonce(self, nonce)
+        _ctx_placement(self, placement)
+        _ctx_expires_in(self, expires_in)
+        _ctx_sign_payload(self, sign_payload)
+
+
+# Built on every attempt: fields are set through their slots (see field_setters).
+(
+    _ctx_credentials,
+    _ctx_region,
+    _ctx_service,
+    _ctx_timestamp,
+    _ctx_nonce,
+    _ctx_placement,
+    _ctx_expires_in,
+    _ctx_sign_payload,
+) = field_setters(
+    SigningContext,
+    "credentials",
+    "region",
+    "service",
+    "timestamp",
+    "nonce",
+    "placement",
+    "expires_in",
+    "sign_payload",
+)
 
 
 class SignedRequest(Frozen):
@@ -106,10 +129,15 @@ class SignedRequest(Frozen):
         string_to_sign: str,
         canonical_request: str = "",
     ) -> None:
-        _set(self, "request", request)
-        _set(self, "signature", signature)
-        _set(self, "string_to_sign", string_to_sign)
-        _set(self, "canonical_request", canonical_request)
+        _signed_request(self, request)
+        _signed_signature(self, signature)
+        _signed_string_to_sign(self, string_to_sign)
+        _signed_canonical_request(self, canonical_request)
+
+
+_signed_request, _signed_signature, _signed_string_to_sign, _signed_canonical_request = (
+    field_setters(SignedRequest, "request", "signature", "string_to_sign", "canonical_request")
+)
 
 
 class VerifiedRequest(Frozen):
