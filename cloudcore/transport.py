@@ -139,6 +139,20 @@ class URLLib3Transport:
         # host part is split, matched against NO_PROXY and mapped to its pool once.
         self._routes: dict[str, tuple[str | None, Any]] = {}
         self._default_timeout: urllib3.Timeout | None = None
+        self._retry_setting: urllib3.Retry | None = None
+
+    @property
+    def _no_retries(self) -> urllib3.Retry:
+        """urllib3 retries nothing (the pipeline's policy decides), and follows no redirect.
+
+        One immutable ``Retry`` for every call: ``retries=False`` makes urllib3 build one per
+        request."""
+        retry = self._retry_setting
+        if retry is None:
+            import urllib3
+
+            retry = self._retry_setting = urllib3.Retry(total=False, redirect=False)
+        return retry
 
     @staticmethod
     def _proxies_from_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -240,7 +254,7 @@ class URLLib3Transport:
                 preload_content=False,
                 decode_content=False,
                 timeout=timeout,
-                retries=False,
+                retries=self._no_retries,
             )
         except Exception as e:  # mapped to the typed tree; the original is chained
             raise _map_error(e, url, proxy) from e
