@@ -35,11 +35,12 @@ Body: TypeAlias = "bytes | IO[bytes]"
 class HTTPHeaders(Mapping[str, str]):
     """An immutable, case-insensitive header mapping that keeps names as given."""
 
-    __slots__ = ("_map",)
+    __slots__ = ("_lower", "_map")
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
         pairs = items.items() if isinstance(items, Mapping) else items
         self._map: dict[str, tuple[str, str]] = {k.lower(): (k, v) for k, v in pairs}
+        self._lower: dict[str, str] | None = None  # {lower name: value}, built when asked
 
     def __getitem__(self, name: str) -> str:
         return self._map[name.lower()][1]
@@ -65,6 +66,7 @@ class HTTPHeaders(Mapping[str, str]):
         """Adopt a ``lower name -> (name, value)`` dict built by the caller (not copied)."""
         new = cls.__new__(cls)
         new._map = entries
+        new._lower = None
         return new
 
     def entries(self) -> dict[str, tuple[str, str]]:
@@ -75,13 +77,21 @@ class HTTPHeaders(Mapping[str, str]):
         """A plain ``{name as given: value}`` dict (what a transport sends)."""
         return dict(self._map.values())
 
+    def _lower_values(self) -> dict[str, str]:
+        # Built once: a response's headers are read this way by the parser and again for
+        # ResponseMetadata. Immutable headers make keeping it safe; callers get copies.
+        lower = self._lower
+        if lower is None:
+            lower = self._lower = {name: value for name, (_, value) in self._map.items()}
+        return lower
+
     def to_lower_dict(self) -> dict[str, str]:
         """A new ``{lower-cased name: value}`` dict (``ResponseMetadata.HTTPHeaders``)."""
-        return {lower: value for lower, (_, value) in self._map.items()}
+        return self._lower_values().copy()
 
-    def items_lower(self) -> Iterator[tuple[str, str]]:
+    def items_lower(self) -> Iterable[tuple[str, str]]:
         """``(lower-cased name, value)`` pairs, the form signers canonicalise."""
-        return ((k, v) for k, (_, v) in self._map.items())
+        return self._lower_values().items()
 
     def merged(self, updates: Mapping[str, str | None]) -> HTTPHeaders:
         """A copy with ``updates`` applied; a ``None`` value removes that header."""

@@ -1,11 +1,12 @@
-"""``split_url`` and the request's URL parts agree with ``urllib.parse.urlsplit``."""
+"""HTTP messages: ``split_url`` and the request's URL parts agree with ``urlsplit``; header
+views are fresh copies."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import pytest
-from cloudcore.http import HTTPRequest, split_url
+from cloudcore.http import HTTPHeaders, HTTPRequest, split_url
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,3 +46,16 @@ def test_request_host_leaves_out_default_ports_and_user_info(url: str, host: str
     request = HTTPRequest("GET", url)
     assert request.host == host
     assert request.host == host  # the second answer comes from the per-origin cache
+
+
+def test_lower_views_of_headers_are_copies_the_caller_may_change() -> None:
+    headers = HTTPHeaders({"Content-Type": "text/xml", "X-Amz-Request-Id": "r1"})
+    first = headers.to_lower_dict()
+    assert first == {"content-type": "text/xml", "x-amz-request-id": "r1"}
+    first["content-type"] = "changed"
+    del first["x-amz-request-id"]
+    assert headers.to_lower_dict() == {"content-type": "text/xml", "x-amz-request-id": "r1"}
+    assert dict(headers.items_lower()) == {"content-type": "text/xml", "x-amz-request-id": "r1"}
+    assert headers.merged({"X-Amz-Request-Id": None}).to_lower_dict() == {
+        "content-type": "text/xml"
+    }
