@@ -27,7 +27,6 @@ NOW = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 def test_keyed_hash_is_hmac_sha256(key: bytes, message: bytes) -> None:
     expected = hmac.new(key, message, hashlib.sha256).hexdigest()
     keyed = KeyedHash(key)
-    assert keyed.digest(message) == bytes.fromhex(expected)
     assert keyed.hexdigest(message) == expected
     assert keyed.hexdigest(message) == expected  # the precomputed state is not consumed
     if len(key) >= 4:  # a one- or two-byte key's hex can occur in any text by chance
