@@ -111,7 +111,7 @@ class Tc3Signer(Signer):
             request.path,
             request.query if method.upper() == "GET" else "",  # POST signs an empty query
             headers.get("Content-Type", ""),
-            headers.get("Host") or request.host,
+            _host(request),
             request.body_bytes(),
         )
         string_to_sign, signature = _signature(canonical, timestamp, scope, keyed)
