@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from cloudcore import exceptions as exc
 from cloudcore.frozen import Frozen
 from cloudcore.frozen import set_field as _set
-from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, StreamingBody
+from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, StreamingBody, split_url
 
 if TYPE_CHECKING:
     import ssl
@@ -227,13 +227,8 @@ class URLLib3Transport:
 
     def send(self, request: HTTPRequest, options: SendOptions = DEFAULT_SEND) -> HTTPResponse:
         url = request.url
-        # Split once per call by position, not by a URL parser: the origin keys the
-        # cached route, the rest is what the pool sends on the request line.
-        start = url.find("//") + 2
-        slash = url.find("/", start)
-        query = url.find("?", start)
-        cut = min(i for i in (slash, query, len(url)) if i >= 0)
-        origin = url[:cut]
+        # The origin keys the cached route; the path and query go on the request line.
+        origin, path, query = split_url(url)
         proxy, pool = self._route(origin)
         timeout = self._timeout(options.read_timeout)
         body = request.body or None
@@ -243,7 +238,7 @@ class URLLib3Transport:
                 target = url
             else:
                 opener = pool
-                target = url[cut:] if url[cut : cut + 1] == "/" else "/" + url[cut:]
+                target = f"{path}?{query}" if query else path
             raw = opener.urlopen(
                 request.method,
                 target,
