@@ -20,7 +20,6 @@ elements are written ``<Name />``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
@@ -50,20 +49,20 @@ _PLAIN_UTF8_STARTS = (
     b'<?xml version="1.0"?>',
 )
 
-# A start tag whose name has a prefix (``<s3:Key``); only then are tags rewritten.
-_PREFIXED_START = re.compile(rb"<[^\s>/!?:]+:")
+# A document shorter than this cannot open more than MAX_DEPTH elements (a start tag takes
+# at least three bytes), so it is not counted.
+_UNCOUNTED_LENGTH = 3 * (MAX_DEPTH + 1)
 
 _tree_builder: Any = None
 
 
-def _builder() -> Any:
-    """A new C ``TreeBuilder`` (ElementTree is imported on the first document read)."""
+def _load_tree_builder() -> Any:
+    """The C ``TreeBuilder`` class (ElementTree is imported on the first document read)."""
     global _tree_builder
-    if _tree_builder is None:
-        from xml.etree.ElementTree import TreeBuilder
+    from xml.etree.ElementTree import TreeBuilder
 
-        _tree_builder = TreeBuilder
-    return _tree_builder()
+    _tree_builder = TreeBuilder
+    return TreeBuilder
 
 
 def element_text(node: Element) -> str:
@@ -87,16 +86,14 @@ def _refuse_doctype(name: str, *args: object) -> None:
     raise _Refused(f"document type declaration <!DOCTYPE {name}> is not allowed")
 
 
-def _refuse_entity(name: str, *args: object) -> None:
-    raise _Refused(f"entity declaration {name!r} is not allowed")
-
-
-def _refuse_external(*args: object) -> int:
-    raise _Refused("external entity reference is not allowed")
-
-
 def _local(name: str) -> str:
     return name.rpartition(":")[2]
+
+
+def _failure(
+    reason: str, data: bytes, status_code: int | None, request_id: str | None
+) -> ResponseParserError:
+    return ResponseParserError(reason, status_code, request_id, body_start(data))
 
 
 def read_xml(data: bytes, status_code: int | None = None, request_id: str | None = None) -> Element:
@@ -106,24 +103,24 @@ def read_xml(data: bytes, status_code: int | None = None, request_id: str | None
     start of the body) for an empty, malformed or truncated document, and for any DTD,
     entity declaration or external entity.
     """
-    parser = expat.ParserCreate()
+    # Every name expat reads (tags and attribute names) is a key of ``names``.
+    names: dict[str, str] = {}
+    parser = expat.ParserCreate(intern=names)
     # Never fetch or expand parameter entities, whatever the document asks for.
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    # Entity, notation and unparsed-entity declarations, and the external entities they
+    # name, can only come inside a document type declaration. Its handler fires on
+    # ``<!DOCTYPE`` before any of them is read; the exception it raises ends the parse.
+    parser.StartDoctypeDeclHandler = _refuse_doctype
     # Text pieces are not buffered by expat: the builder joins an element's pieces itself.
     # Attributes arrive as a dict (expat's default, ``ordered_attributes`` False).
 
-    parser.StartDoctypeDeclHandler = _refuse_doctype
-    parser.EntityDeclHandler = _refuse_entity
-    parser.UnparsedEntityDeclHandler = _refuse_entity
-    parser.NotationDeclHandler = _refuse_entity
-    parser.ExternalEntityRefHandler = _refuse_external
-
-    builder = _builder()
+    builder = (_tree_builder or _load_tree_builder())()
     parser.CharacterDataHandler = builder.data
     # Depth is at most the number of start tags, so a UTF-8 document with few ``<`` bytes
     # cannot nest past the limit: the builder's own methods then take the elements.
     plain = (data[:1] == b"<" and data[1:2] != b"?") or data.startswith(_PLAIN_UTF8_STARTS)
-    direct = plain and data.count(b"<") <= MAX_DEPTH
+    direct = plain and (len(data) < _UNCOUNTED_LENGTH or data.count(b"<") <= MAX_DEPTH)
     if direct:
         parser.StartElementHandler = builder.start
         parser.EndElementHandler = builder.end
@@ -144,25 +141,25 @@ def read_xml(data: bytes, status_code: int | None = None, request_id: str | None
         parser.StartElementHandler = start
         parser.EndElementHandler = end
 
-    def fail(reason: str) -> ResponseParserError:
-        return ResponseParserError(reason, status_code, request_id, body_start(data))
-
-    if not data or data.isspace():
-        raise fail("empty body where an XML document was expected")
     try:
         parser.Parse(data, True)
     except _Refused as e:
-        raise fail(f"unsafe XML refused: {e}") from None
+        raise _failure(f"unsafe XML refused: {e}", data, status_code, request_id) from None
     except expat.ExpatError as e:
-        raise fail(
-            f"invalid XML ({expat.ErrorString(e.code)} at line {e.lineno}, column {e.offset})"
-        ) from None
+        if not data or data.isspace():
+            reason = "empty body where an XML document was expected"
+        else:
+            reason = (
+                f"invalid XML ({expat.ErrorString(e.code)} at line {e.lineno}, column {e.offset})"
+            )
+        raise _failure(reason, data, status_code, request_id) from None
     except (ValueError, UnicodeError, RecursionError) as e:
-        raise fail(f"invalid XML ({e})") from None
+        raise _failure(f"invalid XML ({e})", data, status_code, request_id) from None
     root: Element | None = builder.close()
     if root is None:
-        raise fail("no root element")
-    if direct and _PREFIXED_START.search(data) is not None:
+        raise _failure("no root element", data, status_code, request_id)
+    # Only a name with a colon can carry a prefix (attribute names keep theirs).
+    if direct and ":" in "".join(names):
         for node in root.iter():
             if ":" in node.tag:
                 node.tag = _local(node.tag)
