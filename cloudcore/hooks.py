@@ -11,7 +11,7 @@ The handler list for each emitted name is computed once and cached until the nex
 :meth:`HierarchicalEmitter.handlers_for` returns ``()`` and the caller skips building the
 payload altogether. A caller that emits a fixed set of events many times (one operation's
 call, say) asks :meth:`HierarchicalEmitter.snapshot` for all their handler tuples at once:
-one check of the emitters' generations per call, then a plain attribute read per event. A
+one read of the tree's change stamp per call, then a plain attribute read per event. A
 client's emitter is a child of its session's: it hears the session's handlers and its own,
 and creating one copies nothing.
 
@@ -21,6 +21,7 @@ says what the handler may read and what it may change.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -31,6 +32,20 @@ Handler = Callable[[Any], Any]
 _Snapshot = TypeVar("_Snapshot")
 
 _FIRST, _MIDDLE, _LAST = 0, 1, 2
+
+# Change stamps come from one process-wide counter, so a stamp is never handed out twice:
+# two registrations racing in one tree leave a stamp no cache was built under.
+_stamps = itertools.count(1)
+
+
+class _TreeStamp:
+    """Shared by an emitter and all its descendants: changes with every (un)registration in
+    any of them, so one read tells a cache whether it is still good."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
 
 
 class _Registration:
@@ -60,10 +75,10 @@ class HierarchicalEmitter:
         self._parent = parent
         self._registrations: list[_Registration] = []
         self._cache: dict[str, tuple[Handler, ...]] = {}
-        # key -> (generation of the whole chain when built, the snapshot)
+        self._stamp: _TreeStamp = parent._stamp if parent else _TreeStamp()
+        self._cache_stamp = self._stamp.value  # what ``_cache`` was built under
+        # key -> (the tree's stamp when built, the snapshot)
         self._snapshots: dict[Hashable, tuple[int, Any]] = {}
-        self._generation = 0
-        self._seen_parent_generation = parent._total_generation() if parent else 0
         self._lock = threading.Lock()
         self._seq = 0
 
@@ -113,22 +128,16 @@ class HierarchicalEmitter:
                 self._changed()
 
     def _changed(self) -> None:
-        self._generation += 1
-        self._cache = {}
-
-    def _total_generation(self) -> int:
-        parent = self._parent._total_generation() if self._parent else 0
-        return self._generation + parent
+        self._stamp.value = next(_stamps)
 
     # --- lookup and emission ------------------------------------------------------------
 
     def handlers_for(self, event_name: str) -> tuple[Handler, ...]:
         """The handlers an event of this exact name would reach, in calling order."""
-        if self._parent is not None:
-            generation = self._parent._total_generation()
-            if generation != self._seen_parent_generation:
-                self._seen_parent_generation = generation
-                self._cache = {}
+        stamp = self._stamp.value
+        if stamp != self._cache_stamp:
+            self._cache = {}
+            self._cache_stamp = stamp
         handlers = self._cache.get(event_name)
         if handlers is None:
             handlers = self._compute(event_name)
@@ -140,14 +149,14 @@ class HierarchicalEmitter:
     ) -> _Snapshot:
         """``build(self)``, kept under ``key`` until a handler of this emitter or of a
         parent is (un)registered: the caller's handler tuples for a fixed set of events,
-        checked with one look at the generations rather than one per event."""
-        generation = self._total_generation()
+        checked with one read of the tree's stamp rather than one look-up per event."""
+        stamp = self._stamp.value
         entry = self._snapshots.get(key)
-        if entry is not None and entry[0] == generation:
+        if entry is not None and entry[0] == stamp:
             found: _Snapshot = entry[1]
             return found
         built = build(self)
-        self._snapshots[key] = (generation, built)
+        self._snapshots[key] = (stamp, built)
         return built
 
     def _matching(self, event_parts: tuple[str, ...]) -> list[_Registration]:

@@ -125,3 +125,23 @@ def test_snapshot_is_kept_until_a_handler_of_the_chain_changes() -> None:
     parent.unregister("x", handler)
     assert child.snapshot("key", build) == (print,)
     assert len(builds) == 4
+
+
+def test_caches_follow_changes_anywhere_in_the_tree() -> None:
+    root = HierarchicalEmitter()
+    session = root.child()
+    first, second = session.child(), session.child()
+
+    def handler(event: object) -> None:
+        return None
+
+    assert first.handlers_for("x.a") == second.handlers_for("x.a") == ()
+    root.register("x", handler)  # two levels up: both grandchildren hear it
+    assert first.handlers_for("x.a") == second.handlers_for("x.a") == (handler,)
+    first.register("x.a", print)  # a sibling's handler stays its own
+    assert first.handlers_for("x.a") == (print, handler)
+    assert second.handlers_for("x.a") == (handler,)
+    assert second.snapshot("k", lambda e: e.handlers_for("x.a")) == (handler,)
+    root.unregister("x", handler)
+    assert second.snapshot("k", lambda e: e.handlers_for("x.a")) == ()
+    assert first.handlers_for("x.a") == (print,)
