@@ -85,8 +85,10 @@ class SerializedRequest(Frozen):
             url = root + self.path
         # The request's headers are built once, defaults included.
         headers = self.headers
-        if isinstance(headers, HTTPHeaders):  # a serializer that built them keyed already
-            entries = headers.entries()
+        # A plain dict is checked first: ``isinstance`` against HTTPHeaders, a Mapping,
+        # goes through the ABC machinery whenever the answer is no.
+        if type(headers) is not dict and isinstance(headers, HTTPHeaders):
+            entries = headers.entries()  # a serializer that built them keyed already
         else:
             entries = {k.lower(): (k, v) for k, v in headers.items()}
         if default_headers:
