@@ -204,26 +204,74 @@ class _Member:
         self.location = location
 
 
+# How a structure finds a member in its element.
+_ONE_CHILD, _ALL_CHILDREN, _ATTRIBUTE = 0, 1, 2
+
+# A structure with at most this many body members looks each one up with ElementTree's C
+# ``find``/``findall`` (a scan of the children per member); a wider one groups its
+# children by tag in one pass. Either way the first element of a tag is the member's.
+_FIND_MEMBERS_MAX = 8
+# Characters that make a ``find`` argument a path rather than a tag.
+_PATH_CHARACTERS = frozenset("/*[@.{}")
+
+
 class XmlStructure(XmlValue):
-    __slots__ = ("body_members", "by_name", "members", "ns_attrs", "union")
+    __slots__ = ("body_members", "by_name", "find_members", "members", "ns_attrs", "union")
 
     def __init__(self) -> None:
         self.members: list[_Member] = []
         self.by_name: dict[str, _Member] = {}
         self.ns_attrs: dict[str, str] = {}
         self.union = False
-        # What read() visits, in model order: (name, XML name, value, is an attribute)
+        # What read() visits, in model order: (name, XML name, value, how it is found)
         # for the members the body carries (not those bound to headers or the status).
-        self.body_members: tuple[tuple[str, str, XmlValue, bool], ...] = ()
+        self.body_members: tuple[tuple[str, str, XmlValue, int], ...] = ()
+        self.find_members = True
 
     def add(self, member: _Member) -> None:
         self.members.append(member)
         self.by_name[member.name] = member
         if not member.location:
-            entry = (member.name, member.xml_name, member.value, member.attribute)
+            how = _ONE_CHILD
+            if member.attribute:
+                how = _ATTRIBUTE
+            elif member.value.repeats:
+                how = _ALL_CHILDREN
+            entry = (member.name, member.xml_name, member.value, how)
             self.body_members += (entry,)
+            self.find_members = (
+                self.find_members
+                and len(self.body_members) <= _FIND_MEMBERS_MAX
+                and not _PATH_CHARACTERS.intersection(member.xml_name)
+            )
 
     def read(self, node: Element) -> Any:
+        if not self.find_members:
+            return self._read_grouped(node)
+        out: dict[str, Any] = {}
+        name = ""
+        try:
+            for name, xml_name, value, how in self.body_members:
+                if how == _ONE_CHILD:
+                    child = node.find(xml_name)
+                    if child is not None:
+                        out[name] = value.read(child)
+                elif how == _ALL_CHILDREN:
+                    children = node.findall(xml_name)
+                    if children:
+                        out[name] = value.read_many(children)
+                else:
+                    text = _attribute(node, xml_name)
+                    if text is not None:
+                        out[name] = _read_text(value, text)
+        except XmlValueError as e:
+            e.path.insert(0, name)
+            raise
+        if self.union and not out and len(node):
+            out["SDK_UNKNOWN_MEMBER"] = {"name": node[0].tag}
+        return out
+
+    def _read_grouped(self, node: Element) -> Any:
         groups: dict[str, list[Element]] = {}
         for child in node:
             group = groups.get(child.tag)
@@ -234,8 +282,8 @@ class XmlStructure(XmlValue):
         out: dict[str, Any] = {}
         name = ""
         try:
-            for name, xml_name, value, attribute in self.body_members:
-                if attribute:
+            for name, xml_name, value, how in self.body_members:
+                if how == _ATTRIBUTE:
                     text = _attribute(node, xml_name)
                     if text is not None:
                         out[name] = _read_text(value, text)
