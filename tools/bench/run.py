@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,41 +103,50 @@ def _try(bench: Bench, what: str, measure: Callable[[], dict[str, float]]) -> di
 # --- sections ----------------------------------------------------------------------------
 
 
+def _taking_turns(
+    bench: Bench, what: str, processes: int, measures: Mapping[str, Callable[[], dict[str, float]]]
+) -> dict[str, dict[str, float]]:
+    """Each peer's figures as the median over ``processes`` fresh processes, the peers'
+    processes taking turns. One process's figure moves by up to 10% with where its memory
+    and hash seed happen to fall, and the machine drifts between processes run seconds
+    apart. A peer that fails is reported once and not tried again."""
+    runs: dict[str, list[dict[str, float]]] = {}
+    failed: set[str] = set()
+    for _ in range(processes):
+        for peer, measure in measures.items():
+            if peer in failed:
+                continue
+            measured = _try(bench, f"{what} {peer}", measure)
+            if measured:
+                runs.setdefault(peer, []).append(measured)
+            else:
+                failed.add(peer)
+    return {
+        peer: {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+        for peer, samples in runs.items()
+    }
+
+
 def section_percall(bench: Bench) -> Results:
-    # Each figure is the median over several fresh processes, the peers' processes taking
-    # turns: one process's figure moves by up to 10% with where its memory and hash seed
-    # happen to fall, and the machine drifts between processes run seconds apart.
     processes, rounds, n = bench.rounds(5, 1), bench.rounds(7, 3), bench.rounds(300, 100)
     results: Results = {}
     for case in peers.CASES:
-        runs: dict[str, list[dict[str, float]]] = {}
-        failed: set[str] = set()  # reported once, not tried again
-        for _ in range(processes):
-            for peer, cases in peers.PEER_CASES.items():
-                if case in cases and installed(peer) and peer not in failed:
-                    measured = _try(
-                        bench,
-                        f"{peer} {case}",
-                        functools.partial(
-                            worker,
-                            bench,
-                            "percall",
-                            peer,
-                            case,
-                            bench.url,
-                            str(bench.capture),
-                            str(rounds),
-                            str(n),
-                        ),
-                    )
-                    if measured:
-                        runs.setdefault(peer, []).append(measured)
-                    else:
-                        failed.add(peer)
-        results[case] = {
-            peer: {k: statistics.median(s[k] for s in samples) for k in samples[0]}
-            for peer, samples in runs.items()
+        measures = {
+            peer: functools.partial(
+                worker,
+                bench,
+                "percall",
+                peer,
+                case,
+                bench.url,
+                str(bench.capture),
+                str(rounds),
+                str(n),
+            )
+            for peer, cases in peers.PEER_CASES.items()
+            if case in cases and installed(peer)
         }
+        results[case] = _taking_turns(bench, case, processes, measures)
     return results
 
 
@@ -266,17 +275,19 @@ def section_memory(bench: Bench) -> Results:
 
 
 def section_throughput(bench: Bench) -> Results:
-    calls = str(bench.rounds(4000, 1600))
-    row = {
-        peer: _try(
-            bench,
-            f"throughput {peer}",
-            functools.partial(worker, bench, "throughput", peer, "query", bench.url, "16", calls),
-        )
+    # Sixteen threads on two cores make one process's figure move by 10-15% between runs:
+    # like a per-call figure, it is the median over several processes taking turns.
+    processes, calls = bench.rounds(3, 1), str(bench.rounds(4000, 1600))
+    measures = {
+        peer: functools.partial(worker, bench, "throughput", peer, "query", bench.url, "16", calls)
         for peer in ("cloudcore", "botocore")
         if installed(peer)
     }
-    return {"16 threads, one client (STS GetCallerIdentity)": row}
+    return {
+        "16 threads, one client (STS GetCallerIdentity)": _taking_turns(
+            bench, "throughput", processes, measures
+        )
+    }
 
 
 def section_paginate(bench: Bench) -> Results:
