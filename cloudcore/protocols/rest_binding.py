@@ -585,7 +585,12 @@ def _prefix_headers_reader(member: Shape, prefix: str) -> _HeaderReader:
     n = len(prefix)
 
     def read(headers: Mapping[str, str]) -> Any:
-        return {k[n:]: v for k, v in headers.items() if k.lower().startswith(lowered)} or None
+        if isinstance(headers, HTTPHeaders):  # its entries are keyed by the lower-cased name
+            entries = headers.entries().items()
+            found = {name[n:]: v for lower, (name, v) in entries if lower.startswith(lowered)}
+        else:
+            found = {k[n:]: v for k, v in headers.items() if k.lower().startswith(lowered)}
+        return found or None
 
     return read
 

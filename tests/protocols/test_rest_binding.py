@@ -216,6 +216,7 @@ def test_response_members_both_ways(service: ServiceModel) -> None:
         ],
         "Meta": {"A": "1"},
     }
+    assert plan.parse(201, headers) == parsed  # a plain dict reads the same
     status, written = plan.write(parsed)
     assert status == 201
     assert plan.parse(201, HTTPHeaders(written)) == parsed
