@@ -38,7 +38,7 @@ class HTTPHeaders(Mapping[str, str]):
     __slots__ = ("_lower", "_map")
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
-        pairs = items.items() if isinstance(items, Mapping) else items
+        pairs = items.items() if type(items) is dict or isinstance(items, Mapping) else items
         self._map: dict[str, tuple[str, str]] = {k.lower(): (k, v) for k, v in pairs}
         self._lower: dict[str, str] | None = None  # {lower name: value}, built when asked
 

@@ -161,7 +161,7 @@ class _Compiler:
         low, high = shape.raw.get("min"), shape.raw.get("max")
 
         def check(value: Any, path: str, problems: Problems) -> None:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 problems.append((path, f"expected a dict (map), got {_type_name(value)}"))
                 return
             _check_size(len(value), low, high, "entries", path, problems)

@@ -212,7 +212,8 @@ class _Compiler:
             return out
 
         def decode(value: Any, path: str) -> Any:
-            if not isinstance(value, Mapping):
+            # A dict is told apart first: isinstance against the Mapping ABC costs more.
+            if type(value) is not dict and not isinstance(value, Mapping):
                 raise _expect("an object", value, path)
             out: dict[str, Any] = {}
             for key, item in value.items():
@@ -251,7 +252,7 @@ class _Compiler:
             return {str(k): None if v is None else convert(v) for k, v in value.items()}
 
         def decode(value: Any, path: str) -> Any:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 raise _expect("an object", value, path)
             convert = item.decode_at
             return {k: None if v is None else convert(v, _join(path, k)) for k, v in value.items()}

@@ -263,7 +263,8 @@ class _Document(FlatParam):
         self.base = base
 
     def emit(self, prefix: str, value: Any, out: Pairs) -> None:
-        if isinstance(value, Mapping):
+        # A dict is told apart first: isinstance against the Mapping ABC costs more.
+        if type(value) is dict or isinstance(value, Mapping):
             for key, item in value.items():
                 if item is not None:
                     self.emit(f"{prefix}.{key}" if prefix else str(key), item, out)
