@@ -44,8 +44,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cloudcore.exceptions import ParamValidationError, UnknownOperationError
-from cloudcore.frozen import Frozen
-from cloudcore.frozen import set_field as _set
+from cloudcore.frozen import Frozen, field_setters
 from cloudcore.http import HTTPHeaders
 from cloudcore.http import percent_encode as _encode
 from cloudcore.models.service import OperationModel, ServiceModel
@@ -180,13 +179,27 @@ class BoundRequest(Frozen):
         body: dict[str, Any] | None = None,
         payload: Any = None,
     ) -> None:
-        _set(self, "method", method)
-        _set(self, "path", path)
-        _set(self, "query", query)
-        _set(self, "headers", headers)
-        _set(self, "host_prefix", host_prefix)
-        _set(self, "body", {} if body is None else body)
-        _set(self, "payload", payload)
+        _bound_method(self, method)
+        _bound_path(self, path)
+        _bound_query(self, query)
+        _bound_headers(self, headers)
+        _bound_host_prefix(self, host_prefix)
+        _bound_body(self, {} if body is None else body)
+        _bound_payload(self, payload)
+
+
+# Built on every call: fields are set through their slots (see field_setters).
+(
+    _bound_method,
+    _bound_path,
+    _bound_query,
+    _bound_headers,
+    _bound_host_prefix,
+    _bound_body,
+    _bound_payload,
+) = field_setters(
+    BoundRequest, "method", "path", "query", "headers", "host_prefix", "body", "payload"
+)
 
 
 # Where bind() places a member given in the params.
