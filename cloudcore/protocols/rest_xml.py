@@ -37,6 +37,7 @@ from cloudcore.protocols.xml_codec import XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_errors import (
     find_error_shape,
     header_request_id,
+    lower_request_id,
     parse_error_response,
     response_metadata,
     write_error_fields,
@@ -187,7 +188,8 @@ class RestXmlClient(ClientProtocol):
         plan = _client_plan(operation)
         if response.status_code >= 300:
             return parse_error_response(operation, response, self._error_reader(operation, plan))
-        rid = header_request_id(response)
+        headers = response.headers.to_lower_dict()  # for the request id and the metadata
+        rid = lower_request_id(headers)
         try:
             parsed = response_plan(operation).parse(response.status_code, response.headers)
         except ValueError as e:
@@ -216,7 +218,7 @@ class RestXmlClient(ClientProtocol):
                 raise ResponseParserError(
                     str(e), response.status_code, rid, body_start(body)
                 ) from None
-        parsed["ResponseMetadata"] = response_metadata(response, rid)
+        parsed["ResponseMetadata"] = response_metadata(response, rid, headers)
         return parsed
 
     @staticmethod
