@@ -109,11 +109,15 @@ def _taking_turns(
     """Each peer's figures as the median over ``processes`` fresh processes, the peers'
     processes taking turns. One process's figure moves by up to 10% with where its memory
     and hash seed happen to fall, and the machine drifts between processes run seconds
-    apart. A peer that fails is reported once and not tried again."""
+    apart. The order rotates every round, so no library always runs right after the same
+    other one. A peer that fails is reported once and not tried again."""
     runs: dict[str, list[dict[str, float]]] = {}
     failed: set[str] = set()
-    for _ in range(processes):
-        for peer, measure in measures.items():
+    order = list(measures)
+    for turn in range(processes):
+        first = turn % len(order) if order else 0
+        for peer in order[first:] + order[:first]:
+            measure = measures[peer]
             if peer in failed:
                 continue
             measured = _try(bench, f"{what} {peer}", measure)
