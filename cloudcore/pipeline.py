@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from cloudcore.config import Config
     from cloudcore.hooks import Handler, HierarchicalEmitter
     from cloudcore.models.service import OperationModel, ServiceModel
-    from cloudcore.protocols.base import ClientProtocol
+    from cloudcore.protocols.base import ClientProtocol, SerializedRequest
     from cloudcore.retries import RetryPolicy
     from cloudcore.s3_addressing import BucketAddressing
     from cloudcore.transport import Transport
@@ -259,6 +259,9 @@ def _names(operation: OperationModel) -> _EventNames:
     return names
 
 
+_KEPT_BODY_MAX = 4096  # the largest body of a bound request a pipeline keeps
+
+
 class CallPipeline:
     """Runs calls for one client."""
 
@@ -266,6 +269,11 @@ class CallPipeline:
         self.settings = settings
         ua = settings.user_agent
         self._default_headers = {"User-Agent": ua} if ua else None
+        # The last serialized request bound to the endpoint, and the bound request. A
+        # protocol hands out one SerializedRequest per operation for a call whose request
+        # is always the same (no params), so such calls bind it once. Only small bodies
+        # are held on to.
+        self._last_bound: tuple[SerializedRequest, str, HTTPRequest] | None = None
 
     # --- once per call ------------------------------------------------------------------
 
@@ -305,7 +313,14 @@ class CallPipeline:
             endpoint_url, serialized = s.bucket_addressing.apply(
                 endpoint_url, serialized, operation, call_params
             )
-        return call_params, serialized.to_http(endpoint_url, self._default_headers)
+        last = self._last_bound
+        if last is not None and last[0] is serialized and last[1] is endpoint_url:
+            return call_params, last[2]
+        request = serialized.to_http(endpoint_url, self._default_headers)
+        body = serialized.body
+        if type(body) is bytes and len(body) <= _KEPT_BODY_MAX:
+            self._last_bound = (serialized, endpoint_url, request)
+        return call_params, request
 
     def call(self, operation: OperationModel, params: Mapping[str, Any]) -> dict[str, Any]:
         s = self.settings

@@ -1,0 +1,106 @@
+"""A call whose request is always the same (no params) is serialized and bound once.
+
+The protocol hands out one ``SerializedRequest`` per operation for such calls, and the
+pipeline keeps the request it last bound to its endpoint. Every attempt is still signed
+afresh, anything that changes the params gets a request of its own, and clients with other
+endpoints never see each other's requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
+from cloudcore.session import Session
+from cloudcore.transport import MockTransport
+
+STS_XML = (
+    b'<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+    b"<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/u</Arn>"
+    b"<UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult>"
+    b"<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
+    b"</GetCallerIdentityResponse>"
+)
+TOKEN_XML = (
+    b"<GetSessionTokenResponse><GetSessionTokenResult><Credentials>"
+    b"<AccessKeyId>AK</AccessKeyId><SecretAccessKey>SK</SecretAccessKey>"
+    b"<SessionToken>T</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration>"
+    b"</Credentials></GetSessionTokenResult>"
+    b"<ResponseMetadata><RequestId>r-2</RequestId></ResponseMetadata>"
+    b"</GetSessionTokenResponse>"
+)
+BARE_BODY = b"Action=GetCallerIdentity&Version=2011-06-15"
+
+
+class Recorder:
+    """An STS client on a mock transport, with the prepared and the sent requests."""
+
+    def __init__(self, session: Session, endpoint: str) -> None:
+        self.prepared: list[HTTPRequest] = []
+        self.sent: list[HTTPRequest] = []
+        self.client: Any = session.create_client(
+            "aws.sts",
+            region_name="us-east-1",
+            endpoint_url=endpoint,
+            access_key_id="AKIDEXAMPLE",
+            access_key_secret="secret",
+            transport=MockTransport(self._answer),
+        )
+        self.client.meta.events.register(
+            "before-call.sts", lambda event: self.prepared.append(event.request)
+        )
+
+    def _answer(self, request: HTTPRequest) -> HTTPResponse:
+        self.sent.append(request)
+        body = STS_XML if b"GetCallerIdentity" in request.body_bytes() else TOKEN_XML
+        return HTTPResponse(200, HTTPHeaders({"Content-Type": "text/xml"}), body)
+
+
+def test_a_call_without_params_is_bound_once_and_signed_every_time() -> None:
+    sts = Recorder(Session(), "https://sts.example")
+    first = sts.client.get_caller_identity()
+    second = sts.client.get_caller_identity()
+    assert first["Account"] == second["Account"] == "123456789012"
+    assert sts.prepared[0] is sts.prepared[1]
+    assert sts.prepared[0].body == BARE_BODY
+    assert "authorization" not in sts.prepared[0].headers
+    assert sts.sent[0] is not sts.sent[1]
+    for sent in sts.sent:
+        assert sent.headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=")
+        assert sent.url == "https://sts.example/"
+
+
+def test_params_get_a_request_of_their_own() -> None:
+    sts = Recorder(Session(), "https://sts.example")
+    sts.client.get_caller_identity()
+    sts.client.get_session_token(DurationSeconds=900)
+    sts.client.get_caller_identity()
+    bare, with_params, bare_again = sts.prepared
+    assert with_params.body == b"Action=GetSessionToken&Version=2011-06-15&DurationSeconds=900"
+    assert bare_again.body == bare.body == BARE_BODY
+
+
+def test_a_hook_that_adds_params_is_not_given_the_shared_request() -> None:
+    sts = Recorder(Session(), "https://sts.example")
+    sts.client.get_session_token()
+
+    def add_param(event: Any) -> None:
+        event.params["DurationSeconds"] = 900
+
+    sts.client.meta.events.register("before-parameter-build.sts.GetSessionToken", add_param)
+    sts.client.get_session_token()
+    bare, hooked = sts.prepared
+    assert bare.body == b"Action=GetSessionToken&Version=2011-06-15"
+    assert hooked.body == bare.body + b"&DurationSeconds=900"
+
+
+def test_clients_with_other_endpoints_keep_their_own_requests() -> None:
+    session = Session()
+    one = Recorder(session, "https://one.example")
+    two = Recorder(session, "http://127.0.0.1:9")
+    for _ in range(2):
+        one.client.get_caller_identity()
+        two.client.get_caller_identity()
+    assert {r.url for r in one.prepared} == {"https://one.example/"}
+    assert {r.url for r in two.prepared} == {"http://127.0.0.1:9/"}
+    assert {r.url for r in two.sent} == {"http://127.0.0.1:9/"}
