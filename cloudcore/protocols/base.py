@@ -15,7 +15,7 @@ raises the matching :class:`~cloudcore.exceptions.ClientError`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from cloudcore.frozen import Frozen, field_setters
@@ -24,10 +24,12 @@ from cloudcore.http import Body, HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 
 __all__ = [
+    "BareRequests",
     "ClientProtocol",
     "SerializedRequest",
     "ServerProtocol",
     "ServiceErrorSpec",
+    "keep_bare_request",
 ]
 
 
@@ -97,6 +99,23 @@ class SerializedRequest(Frozen):
                 if lower not in entries:
                     entries[lower] = (name, value)
         return HTTPRequest(self.method, url, HTTPHeaders._of(entries), self.body)
+
+
+BareRequests = dict[Hashable, "SerializedRequest"]
+"""An operation's requests of calls without params, keyed by the client settings that
+shape them (region, language): each is the same every time, so it is built once."""
+
+_BARE_REQUESTS_MAX = 64  # distinct settings per operation; more only costs rebuilding
+
+
+def keep_bare_request(
+    kept: BareRequests, key: Hashable, request: SerializedRequest
+) -> SerializedRequest:
+    """Keep ``request`` under ``key`` (the table is emptied when full) and return it."""
+    if len(kept) >= _BARE_REQUESTS_MAX:
+        kept.clear()
+    kept[key] = request
+    return request
 
 
 # Built on every call: fields are set through their slots (see field_setters).

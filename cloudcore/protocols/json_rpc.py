@@ -134,17 +134,23 @@ def error_table(service: ServiceModel) -> AwsJsonErrors:
 class _Plan:
     """What one operation needs, compiled once."""
 
-    __slots__ = ("content_type", "host_prefix", "input", "output", "target")
+    __slots__ = ("bare_request", "headers", "host_prefix", "input", "output")
 
     def __init__(self, operation: OperationModel) -> None:
         meta = operation.service_model.metadata
         prefix = meta.get("targetPrefix")
-        self.target = f"{prefix}.{operation.name}" if prefix else operation.name
-        self.content_type = f"application/x-amz-json-{meta.get('jsonVersion', '1.0')}"
+        target = f"{prefix}.{operation.name}" if prefix else operation.name
+        content_type = f"application/x-amz-json-{meta.get('jsonVersion', '1.0')}"
+        headers = {"X-Amz-Target": target, "Content-Type": content_type}
+        if "awsQueryCompatible" in meta:
+            headers["x-amzn-query-mode"] = "true"
+        self.headers = HTTPHeaders(headers)  # immutable, so every request shares it
         self.host_prefix = str(operation.endpoint.get("hostPrefix", ""))
         inp, out = operation.input_shape, operation.output_shape
         self.input = compile_codec(inp) if inp is not None else _EMPTY_CODEC
         self.output = compile_codec(out) if out is not None else _EMPTY_CODEC
+        # The request of a call without params, the same every time: kept once built.
+        self.bare_request: SerializedRequest | None = None
 
 
 def _plan(operation: OperationModel) -> _Plan:
@@ -161,19 +167,18 @@ class JsonClient(ClientProtocol):
         self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
     ) -> SerializedRequest:
         plan = _plan(operation)
-        headers = {"X-Amz-Target": plan.target, "Content-Type": plan.content_type}
-        if "awsQueryCompatible" in operation.service_model.metadata:
-            headers["x-amzn-query-mode"] = "true"
+        if not params and plan.bare_request is not None:
+            return plan.bare_request
         host_prefix = plan.host_prefix
-        if "{" in host_prefix:
+        labelled = "{" in host_prefix
+        if labelled:
             host_prefix = render_host_prefix(host_prefix, params, operation.name)
-        return SerializedRequest(
-            method="POST",
-            path="/",
-            headers=headers,
-            body=dumps(plan.input.encode(params)),
-            host_prefix=host_prefix,
+        request = SerializedRequest(
+            "POST", "/", "", plan.headers, dumps(plan.input.encode(params)), host_prefix
         )
+        if not params and not labelled:
+            plan.bare_request = request
+        return request
 
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
         request_id = aws_request_id(response.headers)
@@ -223,7 +228,7 @@ class JsonServer(ServerProtocol):
         body = dumps(plan.output.encode(output))
         headers = {
             "x-amzn-RequestId": request_id,
-            "Content-Type": plan.content_type,
+            "Content-Type": plan.headers["Content-Type"],
             "Content-Length": str(len(body)),
         }
         return HTTPResponse(200, HTTPHeaders(headers), body)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cloudcore.config import Config
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
+from cloudcore.models.service import ServiceModel
+from cloudcore.protocols import client_protocol
 from cloudcore.session import Session
 from cloudcore.transport import MockTransport
 
@@ -104,3 +107,84 @@ def test_clients_with_other_endpoints_keep_their_own_requests() -> None:
     assert {r.url for r in one.prepared} == {"https://one.example/"}
     assert {r.url for r in two.prepared} == {"http://127.0.0.1:9/"}
     assert {r.url for r in two.sent} == {"http://127.0.0.1:9/"}
+
+
+def _json_client(service: str, region: str, body: bytes, **options: Any) -> Any:
+    prepared: list[HTTPRequest] = []
+
+    def answer(request: HTTPRequest) -> HTTPResponse:
+        return HTTPResponse(200, HTTPHeaders({"Content-Type": "application/json"}), body)
+
+    client: Any = Session().create_client(
+        service,
+        region_name=region,
+        access_key_id="AKIDEXAMPLE",
+        access_key_secret="secret",
+        transport=MockTransport(answer),
+        **options,
+    )
+    client.meta.events.register("before-call", lambda event: prepared.append(event.request))
+    client.prepared = prepared
+    return client
+
+
+TC3_BODY = b'{"Response": {"RequestId": "r", "TotalCount": 0, "InstanceSet": []}}'
+RPC_BODY = b'{"RequestId": "r", "Regions": {"Region": []}}'
+
+
+def test_tencent_requests_without_params_are_kept_per_region_and_language() -> None:
+    canton = _json_client("cvm", "ap-guangzhou", TC3_BODY)
+    shanghai = _json_client("cvm", "ap-shanghai", TC3_BODY)
+    english = _json_client("cvm", "ap-guangzhou", TC3_BODY, config=Config(language="en-US"))
+    for client in (canton, shanghai, english, canton, shanghai, english):
+        client.describe_instances()
+    for client, region in ((canton, "ap-guangzhou"), (shanghai, "ap-shanghai")):
+        first, second = client.prepared
+        assert first is second
+        assert first.headers["x-tc-region"] == region
+        assert "x-tc-language" not in first.headers
+    assert english.prepared[0].headers["x-tc-language"] == "en-US"
+    assert english.prepared[0] is not canton.prepared[0]
+    canton.describe_instances(Limit=5)
+    assert canton.prepared[-1].body == b'{"Limit": 5}'
+    assert canton.prepared[0].body == b"{}"
+
+
+def test_alibaba_requests_without_params_are_kept_per_region() -> None:
+    hangzhou = _json_client("ecs", "cn-hangzhou", RPC_BODY)
+    beijing = _json_client("ecs", "cn-beijing", RPC_BODY)
+    for client in (hangzhou, beijing, hangzhou, beijing):
+        client.describe_regions()
+    assert hangzhou.prepared[0] is hangzhou.prepared[1]
+    assert "RegionId=cn-hangzhou" in hangzhou.prepared[0].url
+    assert "RegionId=cn-beijing" in beijing.prepared[0].url
+
+
+def test_aws_json_requests_without_params_are_kept() -> None:
+    model = {
+        "metadata": {
+            "protocol": "json",
+            "apiVersion": "2020-01-01",
+            "endpointPrefix": "demo",
+            "jsonVersion": "1.0",
+            "targetPrefix": "Demo_20200101",
+        },
+        "shapes": {
+            "In": {"type": "structure", "members": {"Limit": {"shape": "N"}, "Id": {"shape": "S"}}},
+            "N": {"type": "integer"},
+            "S": {"type": "string"},
+        },
+        "operations": {
+            "ListThings": {"name": "ListThings", "input": {"shape": "In"}},
+        },
+    }
+    service = ServiceModel(model)
+    protocol = client_protocol("json")
+    listing = service.operation_model("ListThings")
+    bare = protocol.serialize_request(listing, {})
+    assert protocol.serialize_request(listing, {}) is bare
+    assert bare.body == b"{}"
+    assert bare.headers["X-Amz-Target"] == "Demo_20200101.ListThings"
+    limited = protocol.serialize_request(listing, {"Limit": 3})
+    assert limited is not bare and limited.body == b'{"Limit":3}'
+    assert protocol.serialize_request(listing, {"Limit": 3}) is not limited
