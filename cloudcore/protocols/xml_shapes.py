@@ -246,51 +246,23 @@ class XmlStructure(XmlValue):
             )
 
     def read(self, node: Element) -> Any:
-        if not self.find_members:
-            return self._read_grouped(node)
+        groups = None if self.find_members else _children_by_tag(node)
         out: dict[str, Any] = {}
         name = ""
         try:
             for name, xml_name, value, how in self.body_members:
-                if how == _ONE_CHILD:
+                if groups is None and how == _ONE_CHILD:
                     child = node.find(xml_name)
                     if child is not None:
                         out[name] = value.read(child)
-                elif how == _ALL_CHILDREN:
-                    children = node.findall(xml_name)
+                elif how == _ATTRIBUTE:
+                    text = _attribute(node, xml_name)
+                    if text is not None:
+                        out[name] = _read_text(value, text)
+                else:
+                    children = node.findall(xml_name) if groups is None else groups.get(xml_name)
                     if children:
                         out[name] = value.read_many(children)
-                else:
-                    text = _attribute(node, xml_name)
-                    if text is not None:
-                        out[name] = _read_text(value, text)
-        except XmlValueError as e:
-            e.path.insert(0, name)
-            raise
-        if self.union and not out and len(node):
-            out["SDK_UNKNOWN_MEMBER"] = {"name": node[0].tag}
-        return out
-
-    def _read_grouped(self, node: Element) -> Any:
-        groups: dict[str, list[Element]] = {}
-        for child in node:
-            group = groups.get(child.tag)
-            if group is None:
-                groups[child.tag] = [child]
-            else:
-                group.append(child)
-        out: dict[str, Any] = {}
-        name = ""
-        try:
-            for name, xml_name, value, how in self.body_members:
-                if how == _ATTRIBUTE:
-                    text = _attribute(node, xml_name)
-                    if text is not None:
-                        out[name] = _read_text(value, text)
-                    continue
-                nodes = groups.get(xml_name)
-                if nodes:
-                    out[name] = value.read_many(nodes)
         except XmlValueError as e:
             e.path.insert(0, name)
             raise
@@ -320,6 +292,18 @@ class XmlStructure(XmlValue):
             if m is None or item is None or m.attribute or m.location:
                 continue
             m.value.write(w, m.xml_name, item)
+
+
+def _children_by_tag(node: Element) -> dict[str, list[Element]]:
+    """An element's children grouped by tag, in document order, in one pass."""
+    groups: dict[str, list[Element]] = {}
+    for child in node:
+        group = groups.get(child.tag)
+        if group is None:
+            groups[child.tag] = [child]
+        else:
+            group.append(child)
+    return groups
 
 
 def _attribute(node: Element, name: str) -> str | None:
