@@ -15,35 +15,36 @@ safe. A cache that cannot be read or written is ignored: loading works as withou
 from __future__ import annotations
 
 import hashlib
-import logging
 import marshal
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "load", "store"]
+# No pathlib or logging here: a cold process reading a cached model would import them
+# for this module alone (~4 ms), so paths are strings and logging comes on a failure.
 
-logger = logging.getLogger(__name__)
+__all__ = ["cache_dir", "load", "store"]
 
 _FORMAT = 1  # bump when what is stored changes
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     configured = os.environ.get("CLOUDCORE_CACHE_DIR")
-    return Path(configured) if configured else Path("~/.cloudcore/cache").expanduser()
+    return configured or os.path.expanduser(os.path.join("~", ".cloudcore", "cache"))
 
 
-def _entry(key: tuple[str, int, int], kind: str) -> Path:
+def _entry(key: tuple[str, int, int], kind: str) -> str:
     path, size, mtime_ns = key
     tag = f"{_FORMAT}\0{sys.version_info[:2]}\0{kind}\0{path}\0{size}\0{mtime_ns}"
-    return cache_dir() / "models" / (hashlib.sha256(tag.encode()).hexdigest() + ".marshal")
+    name = hashlib.sha256(tag.encode()).hexdigest() + ".marshal"
+    return os.path.join(cache_dir(), "models", name)
 
 
 def load(key: tuple[str, int, int], kind: str) -> Any:
     """The parsed file that passed its check under ``key``, or None if not cached."""
     try:
-        raw = _entry(key, kind).read_bytes()
+        with open(_entry(key, kind), "rb") as f:
+            raw = f.read()
     except OSError:
         return None
     try:
@@ -58,10 +59,12 @@ def store(key: tuple[str, int, int], kind: str, data: Any) -> None:
     """Remember that the file under ``key`` passed its check, with its parsed form."""
     entry = _entry(key, kind)
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps((list(key), data)))
+        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        partial = f"{entry[: -len('.marshal')]}.{os.getpid()}.tmp"
+        with open(partial, "wb") as f:
+            f.write(marshal.dumps((list(key), data)))
         os.replace(partial, entry)  # readers never see half a file
     except (OSError, ValueError) as e:  # read-only home, full disk, unmarshallable value
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("model cache not written (%s): %s", entry, e)
+        import logging
+
+        logging.getLogger(__name__).debug("model cache not written (%s): %s", entry, e)

@@ -126,4 +126,4 @@ def test_an_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.Mon
 def test_default_folder_is_under_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("CLOUDCORE_CACHE_DIR", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert model_cache.cache_dir() == tmp_path / ".cloudcore" / "cache"
+    assert model_cache.cache_dir() == str(tmp_path / ".cloudcore" / "cache")
