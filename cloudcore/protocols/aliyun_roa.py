@@ -52,8 +52,8 @@ from cloudcore.protocols.rest_binding import (
     ResponsePlan,
     request_plan,
     response_plan,
-    rest_router,
 )
+from cloudcore.protocols.rest_router import rest_router
 
 __all__ = ["AliyunRoaClient", "AliyunRoaServer"]
 

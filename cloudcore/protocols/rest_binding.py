@@ -17,7 +17,7 @@ Client side::
     rplan = response_plan(operation)             # or response_plan(operation, error_shape)
     parsed = rplan.parse(status_code, headers)   # status, header and prefix-header members
 
-Server side (the emulator)::
+Server side (the emulator; the router is :mod:`cloudcore.protocols.rest_router`)::
 
     operation, labels = rest_router(service).match(method, path, query)
     params = request_plan(operation).unbind(labels, query, headers)   # typed values
@@ -37,36 +37,32 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
-import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import unquote
 
-from cloudcore.exceptions import ParamValidationError, UnknownOperationError
+from cloudcore.exceptions import ParamValidationError
 from cloudcore.frozen import Frozen, field_setters
 from cloudcore.http import HTTPHeaders
 from cloudcore.http import percent_encode as _encode
-from cloudcore.models.service import OperationModel, ServiceModel
+from cloudcore.models.service import OperationModel
 from cloudcore.models.shapes import ListShape, MapShape, Shape, StructureShape
 from cloudcore.protocols.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
+    "LABEL_PATTERN",
     "BoundRequest",
     "RequestPlan",
     "ResponsePlan",
-    "RestRouter",
     "format_scalar",
     "parse_scalar",
     "payload_of",
     "render_host_prefix",
     "request_plan",
     "response_plan",
-    "rest_router",
     "split_header_list",
 ]
 
-_LABEL = re.compile(r"\{([^}]+)\}")
+LABEL_PATTERN = re.compile(r"\{([^}]+)\}")  # a {Label} or {Label+} in a requestUri
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 _REQUEST_KEY = "rest-binding:request"
 _RESPONSE_KEY = "rest-binding:response"
@@ -228,7 +224,7 @@ class RequestPlan:
         self.literal_query = literal_query
         self._path_pieces: list[str | tuple[str, bool]] = []
         pos = 0
-        for match in _LABEL.finditer(path_template):
+        for match in LABEL_PATTERN.finditer(path_template):
             self._path_pieces.append(path_template[pos : match.start()])
             name = match.group(1)
             self._path_pieces.append((name.rstrip("+"), name.endswith("+")))
@@ -430,7 +426,7 @@ def render_host_prefix(template: str, params: Mapping[str, Any], operation_name:
             )
         return value
 
-    return _LABEL.sub(label, template)
+    return LABEL_PATTERN.sub(label, template)
 
 
 def _read(reader: Callable[[str], Any], text: str, where: str) -> Any:
@@ -710,107 +706,3 @@ def response_plan(operation: OperationModel, shape: StructureShape | None = None
             operation.output_shape if shape is None else shape
         )
     return plan
-
-
-# --- server routing ----------------------------------------------------------------------
-
-
-def _required_locations(operation: OperationModel) -> tuple[frozenset[str], frozenset[str]]:
-    """Wire names of the required query members and required header members."""
-    shape = operation.input_shape
-    if shape is None:
-        return frozenset(), frozenset()
-    query: set[str] = set()
-    headers: set[str] = set()
-    for name in shape.required_members:
-        member = shape.members.get(name)
-        if member is None:
-            continue
-        location = member.serialization.get("location")
-        wire = str(member.serialization.get("locationName") or name)
-        if location == "querystring":
-            query.add(wire)
-        elif location == "header":
-            headers.add(wire)
-    return frozenset(query), frozenset(headers)
-
-
-class RestRouter:
-    """Finds the operation a REST request calls, from its method, path and query."""
-
-    def __init__(self, service: ServiceModel) -> None:
-        self.service_name = service.service_name
-        routes: list[
-            tuple[
-                tuple[int, int, int],
-                str,
-                re.Pattern[str],
-                dict[str, str],
-                frozenset[str],
-                frozenset[str],
-                OperationModel,
-            ]
-        ] = []
-        for name in service.operation_names:
-            operation = service.operation_model(name)
-            plan = request_plan(operation)
-            template = plan.path_template
-            literal = len(_LABEL.sub("", template))
-            greedy = int("+}" in template)
-            # Most specific first: literal query keys, then literal path text, greedy last.
-            # Operations sharing a path (S3's PutObject, CopyObject and UploadPart) are told
-            # apart by their required query members and headers.
-            query_keys, header_names = _required_locations(operation)
-            keys = plan.literal_query_keys | query_keys
-            rank = (-(len(keys) + len(header_names)), greedy, -literal)
-            routes.append(
-                (
-                    rank,
-                    plan.method,
-                    plan.path_regex(),
-                    plan.label_names(),
-                    keys,
-                    header_names,
-                    operation,
-                )
-            )
-        routes.sort(key=lambda r: r[0])
-        self._routes = routes
-
-    def match(
-        self,
-        method: str,
-        path: str,
-        query: Iterable[tuple[str, str]] = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[OperationModel, dict[str, str]]:
-        """``(operation, labels)``; labels decoded. ``UnknownOperationError`` if none fits.
-
-        Without ``headers`` no route is excluded for a missing required header.
-        """
-        keys = {k for k, _ in query}
-        method = method.upper()
-        for _, route_method, regex, names, literal_keys, header_names, operation in self._routes:
-            if route_method != method or not literal_keys <= keys:
-                continue
-            if headers is not None and not all(h in headers for h in header_names):
-                continue
-            found = regex.match(path)
-            if found is not None:
-                labels = {names[g]: unquote(v) for g, v in found.groupdict().items()}
-                return operation, labels
-        raise UnknownOperationError(self.service_name, f"{method} {path}")
-
-
-_routers: weakref.WeakKeyDictionary[ServiceModel, RestRouter] = weakref.WeakKeyDictionary()
-_routers_lock = threading.Lock()
-
-
-def rest_router(service: ServiceModel) -> RestRouter:
-    """The service's router (compiled once per service model)."""
-    router = _routers.get(service)
-    if router is None:
-        router = RestRouter(service)
-        with _routers_lock:
-            router = _routers.setdefault(service, router)
-    return router

@@ -32,7 +32,8 @@ from cloudcore.protocols.base import (
     ServerProtocol,
     ServiceErrorSpec,
 )
-from cloudcore.protocols.rest_binding import request_plan, response_plan, rest_router
+from cloudcore.protocols.rest_binding import request_plan, response_plan
+from cloudcore.protocols.rest_router import rest_router
 from cloudcore.protocols.xml_codec import XmlWriter, body_start, read_xml
 from cloudcore.protocols.xml_errors import (
     find_error_shape,

@@ -12,9 +12,9 @@ from cloudcore.models.service import ServiceModel
 from cloudcore.protocols.rest_binding import (
     request_plan,
     response_plan,
-    rest_router,
     split_header_list,
 )
+from cloudcore.protocols.rest_router import rest_router
 
 UTC = timezone.utc
 
