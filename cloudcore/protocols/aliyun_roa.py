@@ -24,7 +24,7 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -39,7 +39,7 @@ from cloudcore.protocols.aliyun_json import (
     write_aliyun_error,
 )
 from cloudcore.protocols.base import (
-    ClientProtocol,
+    KeptRequestsProtocol,
     SerializedRequest,
     ServerProtocol,
     ServiceErrorSpec,
@@ -138,12 +138,15 @@ def _json_bytes(value: Any) -> bytes:
     return COMPACT(value).encode("utf-8")
 
 
-class AliyunRoaClient(ClientProtocol):
+class AliyunRoaClient(KeptRequestsProtocol):
     language_member = "AcceptLanguage"
     name = "aliyun-roa"
 
-    def serialize_request(
-        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    def _settings_key(self, region_name: str | None) -> Hashable:
+        return region_name  # the x-acs-region-id header and RegionId query param
+
+    def _serialize(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
     ) -> SerializedRequest:
         plan = _plan(operation)
         if plan.free_form:

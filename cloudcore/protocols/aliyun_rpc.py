@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from cloudcore.frozen import Frozen
 from cloudcore.frozen import set_field as _set
-from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, encode_query
+from cloudcore.http import HTTPRequest, HTTPResponse, encode_query
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols.aliyun_json import (
     parse_aliyun_response,
@@ -40,12 +40,10 @@ from cloudcore.protocols.aliyun_json import (
     write_aliyun_response,
 )
 from cloudcore.protocols.base import (
-    BareRequests,
-    ClientProtocol,
+    KeptRequestsProtocol,
     SerializedRequest,
     ServerProtocol,
     ServiceErrorSpec,
-    keep_bare_request,
 )
 from cloudcore.protocols.flat_params import FlatParam, compile_flat, read_named_params
 from cloudcore.protocols.json_values import JsonConverter, compile_json, wire_name
@@ -79,16 +77,7 @@ def rpc_method(operation: OperationModel) -> str:
 
 
 class _RpcPlan(Frozen):
-    __slots__ = (
-        "action",
-        "bare",
-        "free_form",
-        "method",
-        "output",
-        "params",
-        "query_members",
-        "version",
-    )
+    __slots__ = ("action", "free_form", "method", "output", "params", "query_members", "version")
     method: str
     action: str
     version: str
@@ -96,9 +85,6 @@ class _RpcPlan(Frozen):
     query_members: frozenset[str]  # wire names sent in the query even with POST
     free_form: bool
     output: JsonConverter
-    bare: BareRequests  # by region; a cache, so not compared or shown
-    _uncompared = frozenset({"bare"})
-    _hidden = frozenset({"bare"})
 
     def __init__(
         self,
@@ -109,7 +95,6 @@ class _RpcPlan(Frozen):
         query_members: frozenset[str],
         free_form: bool,
         output: JsonConverter,
-        bare: BareRequests | None = None,
     ) -> None:
         _set(self, "method", method)
         _set(self, "action", action)
@@ -118,7 +103,6 @@ class _RpcPlan(Frozen):
         _set(self, "query_members", query_members)
         _set(self, "free_form", free_form)
         _set(self, "output", output)
-        _set(self, "bare", {} if bare is None else bare)
 
 
 def _plan(operation: OperationModel) -> _RpcPlan:
@@ -144,26 +128,17 @@ def _plan(operation: OperationModel) -> _RpcPlan:
     return plan
 
 
-class AliyunRpcClient(ClientProtocol):
+class AliyunRpcClient(KeptRequestsProtocol):
     name = "aliyun-rpc"
     language_member = "AcceptLanguage"
 
-    def serialize_request(
-        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
-    ) -> SerializedRequest:
-        plan = _plan(operation)
-        if not params:
-            found = plan.bare.get(region_name)
-            if found is not None:
-                return found
-            return keep_bare_request(
-                plan.bare, region_name, self._serialize(plan, params, region_name)
-            )
-        return self._serialize(plan, params, region_name)
+    def _settings_key(self, region_name: str | None) -> Hashable:
+        return region_name  # the RegionId common param
 
     def _serialize(
-        self, plan: _RpcPlan, params: Mapping[str, Any], region_name: str | None
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
     ) -> SerializedRequest:
+        plan = _plan(operation)
         pairs: list[tuple[str, str]] = []
         plan.params.emit("", params, pairs)
         region = region_name
@@ -189,8 +164,7 @@ class AliyunRpcClient(ClientProtocol):
             body = urlencode(form).encode("utf-8")
             headers["Content-Type"] = FORM_CONTENT_TYPE
             headers["Content-MD5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
-        # Immutable headers: a request without params is kept and shared (see BareRequests).
-        return SerializedRequest(plan.method, "/", encode_query(query), HTTPHeaders(headers), body)
+        return SerializedRequest(plan.method, "/", encode_query(query), headers, body)
 
     def presign_request(self, operation: OperationModel, request: HTTPRequest) -> HTTPRequest:
         """A presigned URL is fetched with GET, every param in the query (the signature

@@ -24,12 +24,11 @@ from cloudcore.http import Body, HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 
 __all__ = [
-    "BareRequests",
     "ClientProtocol",
+    "KeptRequestsProtocol",
     "SerializedRequest",
     "ServerProtocol",
     "ServiceErrorSpec",
-    "keep_bare_request",
 ]
 
 
@@ -101,23 +100,6 @@ class SerializedRequest(Frozen):
         return HTTPRequest(self.method, url, HTTPHeaders._of(entries), self.body)
 
 
-BareRequests = dict[Hashable, "SerializedRequest"]
-"""An operation's requests of calls without params, keyed by the client settings that
-shape them (region, language): each is the same every time, so it is built once."""
-
-_BARE_REQUESTS_MAX = 64  # distinct settings per operation; more only costs rebuilding
-
-
-def keep_bare_request(
-    kept: BareRequests, key: Hashable, request: SerializedRequest
-) -> SerializedRequest:
-    """Keep ``request`` under ``key`` (the table is emptied when full) and return it."""
-    if len(kept) >= _BARE_REQUESTS_MAX:
-        kept.clear()
-    kept[key] = request
-    return request
-
-
 # Built on every call: fields are set through their slots (see field_setters).
 (
     _serialized_method,
@@ -185,6 +167,58 @@ class ClientProtocol(ABC):
         Raises :class:`~cloudcore.exceptions.ResponseParserError` for a body that cannot
         be read (never ``KeyError``/``TypeError``/``ValueError``).
         """
+
+
+_KEPT_MAX = 64  # distinct client settings per operation; more only costs rebuilding
+
+
+class KeptRequestsProtocol(ClientProtocol):
+    """A client half whose request for a call without params is the same every time for
+    the same client settings (region, language...): it is serialized once per operation
+    and settings, kept in the operation's plans, and handed out again, so a call such as
+    ``ListBuckets`` or ``GetCallerIdentity`` serializes nothing. The kept request is shared,
+    so its headers are frozen into ``HTTPHeaders``; one whose body is not bytes is not kept.
+
+    Subclasses serialize in :meth:`_serialize` and say in :meth:`_settings_key` what,
+    besides the operation, shapes such a request.
+    """
+
+    _kept_key = "client:kept"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._kept_key = f"client:{cls.name}:kept"
+
+    def serialize_request(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    ) -> SerializedRequest:
+        if params:
+            return self._serialize(operation, params, region_name)
+        kept: dict[Hashable, SerializedRequest] | None = operation.plans.get(self._kept_key)
+        if kept is None:
+            kept = operation.plans[self._kept_key] = {}
+        key = self._settings_key(region_name)
+        found = kept.get(key)
+        if found is None:
+            found = self._serialize(operation, params, region_name)
+            if type(found.body) is not bytes:
+                return found
+            if not isinstance(found.headers, HTTPHeaders):
+                found = found.replace(headers=HTTPHeaders(found.headers))
+            if len(kept) >= _KEPT_MAX:
+                kept.clear()
+            kept[key] = found
+        return found
+
+    def _settings_key(self, region_name: str | None) -> Hashable:
+        """What besides the operation shapes a request without params (default: nothing)."""
+        return None
+
+    @abstractmethod
+    def _serialize(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
+    ) -> SerializedRequest:
+        """Serialize validated ``params`` (idempotency tokens already filled)."""
 
 
 class ServerProtocol(ABC):

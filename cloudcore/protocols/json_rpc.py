@@ -25,7 +25,7 @@ from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.models.shapes import StructureShape
 from cloudcore.protocols.aws_json_body import Codec, compile_codec, dumps
 from cloudcore.protocols.base import (
-    ClientProtocol,
+    KeptRequestsProtocol,
     SerializedRequest,
     ServerProtocol,
     ServiceErrorSpec,
@@ -134,7 +134,7 @@ def error_table(service: ServiceModel) -> AwsJsonErrors:
 class _Plan:
     """What one operation needs, compiled once."""
 
-    __slots__ = ("bare_request", "headers", "host_prefix", "input", "output")
+    __slots__ = ("headers", "host_prefix", "input", "output")
 
     def __init__(self, operation: OperationModel) -> None:
         meta = operation.service_model.metadata
@@ -149,8 +149,6 @@ class _Plan:
         inp, out = operation.input_shape, operation.output_shape
         self.input = compile_codec(inp) if inp is not None else _EMPTY_CODEC
         self.output = compile_codec(out) if out is not None else _EMPTY_CODEC
-        # The request of a call without params, the same every time: kept once built.
-        self.bare_request: SerializedRequest | None = None
 
 
 def _plan(operation: OperationModel) -> _Plan:
@@ -160,25 +158,19 @@ def _plan(operation: OperationModel) -> _Plan:
     return plan
 
 
-class JsonClient(ClientProtocol):
+class JsonClient(KeptRequestsProtocol):
     name = "json"
 
-    def serialize_request(
-        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    def _serialize(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
     ) -> SerializedRequest:
         plan = _plan(operation)
-        if not params and plan.bare_request is not None:
-            return plan.bare_request
         host_prefix = plan.host_prefix
-        labelled = "{" in host_prefix
-        if labelled:
+        if "{" in host_prefix:
             host_prefix = render_host_prefix(host_prefix, params, operation.name)
-        request = SerializedRequest(
+        return SerializedRequest(
             "POST", "/", "", plan.headers, dumps(plan.input.encode(params)), host_prefix
         )
-        if not params and not labelled:
-            plan.bare_request = request
-        return request
 
     def parse_response(self, operation: OperationModel, response: HTTPResponse) -> dict[str, Any]:
         request_id = aws_request_id(response.headers)

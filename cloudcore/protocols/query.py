@@ -23,7 +23,7 @@ from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse, encode_query
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.models.shapes import StructureShape
 from cloudcore.protocols.base import (
-    ClientProtocol,
+    KeptRequestsProtocol,
     SerializedRequest,
     ServerProtocol,
     ServiceErrorSpec,
@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 __all__ = ["QueryClient", "QueryServer", "expand_host_prefix"]
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
-_FORM_HEADERS = HTTPHeaders({"Content-Type": FORM_CONTENT_TYPE})  # immutable: shared
 XML_CONTENT_TYPE = "text/xml;charset=UTF-8"
 
 
@@ -92,16 +91,7 @@ def _error_fields(values: dict[str, XmlValue]) -> Any:
 
 
 class _ClientPlan:
-    __slots__ = (
-        "bare_request",
-        "error_fields",
-        "form",
-        "head",
-        "head_bytes",
-        "host_prefix",
-        "output",
-        "wrapper",
-    )
+    __slots__ = ("error_fields", "form", "head", "head_bytes", "host_prefix", "output", "wrapper")
 
     def __init__(self, operation: OperationModel, dialect: str) -> None:
         shape = operation.input_shape
@@ -115,13 +105,6 @@ class _ClientPlan:
         # A host prefix without labels is the same on every call (None: it has labels).
         template = str(operation.endpoint.get("hostPrefix") or "")
         self.host_prefix: str | None = None if "{" in template else template
-        # A call without params sends the same request every time: one, built here (the
-        # pipeline then binds it to the endpoint once, too).
-        self.bare_request: SerializedRequest | None = None
-        if self.host_prefix is not None:
-            self.bare_request = SerializedRequest(
-                "POST", "/", "", _FORM_HEADERS, self.head_bytes, self.host_prefix
-            )
         out = operation.output_shape
         self.output: XmlValue | None = None if out is None else compile_xml(out)
         self.wrapper: str | None = None
@@ -130,7 +113,7 @@ class _ClientPlan:
         self.error_fields = _error_fields({})
 
 
-class QueryClient(ClientProtocol):
+class QueryClient(KeptRequestsProtocol):
     """Client half: params -> form body; XML -> dict."""
 
     name = "query"
@@ -147,8 +130,8 @@ class QueryClient(ClientProtocol):
             plan = operation.plans[self._plan_key] = _ClientPlan(operation, self.dialect)
         return plan
 
-    def serialize_request(
-        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    def _serialize(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
     ) -> SerializedRequest:
         plan = self._plan(operation)
         body = plan.head_bytes
@@ -157,8 +140,6 @@ class QueryClient(ClientProtocol):
             plan.form.emit("", params, pairs)
             if pairs:
                 body = f"{plan.head}&{encode_query(pairs)}".encode("ascii")
-        if body is plan.head_bytes and plan.bare_request is not None:
-            return plan.bare_request
         host_prefix = plan.host_prefix
         if host_prefix is None:
             host_prefix = expand_host_prefix(operation, params)

@@ -23,7 +23,7 @@ from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.models.shapes import StructureShape
 from cloudcore.protocols.aws_json_body import Codec, compile_codec, dumps
 from cloudcore.protocols.base import (
-    ClientProtocol,
+    KeptRequestsProtocol,
     SerializedRequest,
     ServerProtocol,
     ServiceErrorSpec,
@@ -123,11 +123,11 @@ def _payload_body(
     return dumps(side.payload.encode(value) if side.payload is not None else value)
 
 
-class RestJsonClient(ClientProtocol):
+class RestJsonClient(KeptRequestsProtocol):
     name = "rest-json"
 
-    def serialize_request(
-        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    def _serialize(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
     ) -> SerializedRequest:
         plan, side = _input(operation)
         bound = plan.bind(params)

@@ -27,7 +27,7 @@ from cloudcore.http import Body, HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.models.shapes import Shape, StructureShape
 from cloudcore.protocols.base import (
-    ClientProtocol,
+    KeptRequestsProtocol,
     SerializedRequest,
     ServerProtocol,
     ServiceErrorSpec,
@@ -162,13 +162,13 @@ def _client_plan(operation: OperationModel) -> _ClientPlan:
     return plan
 
 
-class RestXmlClient(ClientProtocol):
+class RestXmlClient(KeptRequestsProtocol):
     """Client half: REST binding plus XML (or raw payload) bodies."""
 
     name = "rest-xml"
 
-    def serialize_request(
-        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
+    def _serialize(
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
     ) -> SerializedRequest:
         binding = request_plan(operation)
         bound = binding.bind(params)

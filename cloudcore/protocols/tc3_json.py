@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -39,12 +39,10 @@ from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import OperationModel, ServiceModel
 from cloudcore.protocols.aliyun_rpc import rpc_method
 from cloudcore.protocols.base import (
-    BareRequests,
-    ClientProtocol,
+    KeptRequestsProtocol,
     SerializedRequest,
     ServerProtocol,
     ServiceErrorSpec,
-    keep_bare_request,
 )
 from cloudcore.protocols.flat_params import FlatParam, compile_flat, read_named_params
 from cloudcore.protocols.json_text import COMPACT, json_encoder
@@ -87,17 +85,7 @@ def _tc3_only_header(header: str) -> bool:
 
 
 class _Tc3Plan(Frozen):
-    __slots__ = (
-        "action",
-        "bare",
-        "body",
-        "flat",
-        "free_form",
-        "headers",
-        "method",
-        "output",
-        "version",
-    )
+    __slots__ = ("action", "body", "flat", "free_form", "headers", "method", "output", "version")
     method: str
     action: str
     version: str
@@ -106,9 +94,6 @@ class _Tc3Plan(Frozen):
     output: JsonConverter
     free_form: bool
     headers: dict[str, tuple[str, str]]  # the fixed ones, keyed as HTTPHeaders keeps them
-    bare: BareRequests  # by (region, language); a cache, so not compared or shown
-    _uncompared = frozenset({"bare"})
-    _hidden = frozenset({"bare"})
 
     def __init__(
         self,
@@ -120,7 +105,6 @@ class _Tc3Plan(Frozen):
         output: JsonConverter,
         free_form: bool,
         headers: dict[str, tuple[str, str]],
-        bare: BareRequests | None = None,
     ) -> None:
         _set(self, "method", method)
         _set(self, "action", action)
@@ -130,7 +114,6 @@ class _Tc3Plan(Frozen):
         _set(self, "output", output)
         _set(self, "free_form", free_form)
         _set(self, "headers", headers)
-        _set(self, "bare", {} if bare is None else bare)
 
 
 def _plan(operation: OperationModel) -> _Tc3Plan:
@@ -172,7 +155,7 @@ def _json_default(value: Any) -> Any:
 _BODY_ENCODER = json_encoder(default=_json_default)
 
 
-class Tc3JsonClient(ClientProtocol):
+class Tc3JsonClient(KeptRequestsProtocol):
     """Client half; ``language`` (``zh-CN``, ``en-US``) is sent as ``X-TC-Language``."""
 
     name = "tc3-json"
@@ -183,24 +166,13 @@ class Tc3JsonClient(ClientProtocol):
     def with_options(self, language: str | None = None) -> Tc3JsonClient:
         return self if language == self.language else Tc3JsonClient(language)
 
-    def serialize_request(
-        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None
-    ) -> SerializedRequest:
-        plan = _plan(operation)
-        if not params:
-            found = plan.bare.get((region_name, self.language))
-            if found is not None:
-                return found
-            return keep_bare_request(
-                plan.bare,
-                (region_name, self.language),
-                self._serialize(plan, params, region_name),
-            )
-        return self._serialize(plan, params, region_name)
+    def _settings_key(self, region_name: str | None) -> Hashable:
+        return region_name, self.language  # X-TC-Region, X-TC-Language
 
     def _serialize(
-        self, plan: _Tc3Plan, params: Mapping[str, Any], region_name: str | None
+        self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None
     ) -> SerializedRequest:
+        plan = _plan(operation)
         entries = dict(plan.headers)
         if region_name:
             entries["x-tc-region"] = ("X-TC-Region", region_name)

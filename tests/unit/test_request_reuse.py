@@ -188,3 +188,25 @@ def test_aws_json_requests_without_params_are_kept() -> None:
     limited = protocol.serialize_request(listing, {"Limit": 3})
     assert limited is not bare and limited.body == b'{"Limit":3}'
     assert protocol.serialize_request(listing, {"Limit": 3}) is not limited
+
+
+LIST_BUCKETS_XML = (
+    b'<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+    b"<Owner><ID>o</ID></Owner><Buckets><Bucket><Name>b</Name>"
+    b"<CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets>"
+    b"</ListAllMyBucketsResult>"
+)
+
+
+def test_rest_requests_without_params_are_kept_with_frozen_headers() -> None:
+    s3 = _json_client("s3", "us-east-1", LIST_BUCKETS_XML)
+    first = s3.list_buckets()
+    s3.list_buckets()
+    assert [b["Name"] for b in first["Buckets"]] == ["b"]
+    bare, again = s3.prepared
+    assert bare is again
+    assert bare.method == "GET" and bare.body == b""
+    listing = s3.meta.service_model.operation_model("ListBuckets")
+    kept = client_protocol("rest-xml").serialize_request(listing, {})
+    assert isinstance(kept.headers, HTTPHeaders)  # shared, so immutable
+    assert client_protocol("rest-xml").serialize_request(listing, {}) is kept
