@@ -187,7 +187,8 @@ class KeptRequestsProtocol(ClientProtocol):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._kept_key = f"client:{cls.name}:kept"
+        # Per class, not per ``name``: a subclass may serialize differently under one name.
+        cls._kept_key = f"client-kept:{cls.__module__}.{cls.__qualname__}"
 
     def serialize_request(
         self, operation: OperationModel, params: Mapping[str, Any], region_name: str | None = None

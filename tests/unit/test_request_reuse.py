@@ -8,12 +8,15 @@ endpoints never see each other's requests.
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 from cloudcore.config import Config
 from cloudcore.http import HTTPHeaders, HTTPRequest, HTTPResponse
 from cloudcore.models.service import ServiceModel
 from cloudcore.protocols import client_protocol
+from cloudcore.protocols.base import KeptRequestsProtocol, SerializedRequest
 from cloudcore.session import Session
 from cloudcore.transport import MockTransport
 
@@ -210,3 +213,63 @@ def test_rest_requests_without_params_are_kept_with_frozen_headers() -> None:
     kept = client_protocol("rest-xml").serialize_request(listing, {})
     assert isinstance(kept.headers, HTTPHeaders)  # shared, so immutable
     assert client_protocol("rest-xml").serialize_request(listing, {}) is kept
+
+
+class CountingProtocol(KeptRequestsProtocol):
+    """Serializes a fixed request (or a streamed one) and counts how often it does."""
+
+    name = "counting"
+
+    def __init__(self, stream: bool = False) -> None:
+        self.stream = stream
+        self.built = 0
+
+    def _settings_key(self, region_name: str | None) -> Any:
+        return region_name
+
+    def _serialize(self, operation: Any, params: Any, region_name: str | None) -> Any:
+        self.built += 1
+        body: Any = io.BytesIO(b"x") if self.stream else json.dumps(params).encode()
+        return SerializedRequest("POST", "/", "", {"X-Region": str(region_name)}, body)
+
+    def parse_response(self, operation: Any, response: HTTPResponse) -> dict[str, Any]:
+        return {}
+
+
+class Subclassed(CountingProtocol):
+    """The same name, another class: it keeps requests of its own."""
+
+
+def _operation() -> Any:
+    model = {
+        "metadata": {"protocol": "json", "apiVersion": "2020-01-01", "endpointPrefix": "demo"},
+        "shapes": {
+            "In": {"type": "structure", "members": {"A": {"shape": "S"}}},
+            "S": {"type": "string"},
+        },
+        "operations": {"Op": {"name": "Op", "input": {"shape": "In"}}},
+    }
+    return ServiceModel(model).operation_model("Op")
+
+
+def test_kept_requests_per_settings_with_frozen_headers_and_a_bound() -> None:
+    operation, protocol = _operation(), CountingProtocol()
+    first = protocol.serialize_request(operation, {}, "r1")
+    assert protocol.serialize_request(operation, {}, "r1") is first
+    assert isinstance(first.headers, HTTPHeaders) and first.headers["x-region"] == "r1"
+    assert protocol.serialize_request(operation, {}, "r2").headers["x-region"] == "r2"
+    assert protocol.serialize_request(operation, {"A": "1"}, "r1").body == b'{"A": "1"}'
+    assert protocol.built == 3
+    for n in range(70):  # more settings than the table holds: it starts again, still right
+        assert protocol.serialize_request(operation, {}, f"s{n}").headers["x-region"] == f"s{n}"
+    assert protocol.serialize_request(operation, {}, "r1").headers["x-region"] == "r1"
+    other = Subclassed()
+    other.serialize_request(operation, {}, "r1")
+    assert other.built == 1  # not handed the other class's request
+
+
+def test_a_request_with_a_streamed_body_is_not_kept() -> None:
+    operation, protocol = _operation(), CountingProtocol(stream=True)
+    protocol.serialize_request(operation, {}, "r1")
+    protocol.serialize_request(operation, {}, "r1")
+    assert protocol.built == 2
